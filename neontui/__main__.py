@@ -1,0 +1,3 @@
+from neontui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,185 @@
+"""neontui's command line: every subcommand is a thin layer over neontui.core, with JSON output and exit codes.
+
+Errors are printed as one line (`neontui: error: …`) with a documented exit code; unexpected exceptions leave
+a redacted crash report and never a traceback on the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from neontui import __version__
+from neontui.core.crash import write_crash_report
+from neontui.core.errors import ExitCode, NeontuiError, UsageError
+from neontui.core.redact import redact
+
+COMMANDS = ("status", "doctor", "demo")
+STATE_SYMBOLS = {
+    "applied": ("✓", "32"), "pending": ("→", "33"), "edited": ("✎", "31"), "skipped": ("⤼", "31"),
+    "missing-file": ("✗", "31"), "ledger-only": ("?", "35"), "unlisted-file": ("+", "35"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see neontui {self.prog.split()[-1]} --help)"
+                         if " " in self.prog else f"{message} (see neontui --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="neontui", description="A console for Drizzle migrations on Neon PostgreSQL.")
+    parser.add_argument("--version", action="version", version=f"neontui {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    def project_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("project_dir", nargs="?", default=".", metavar="PROJECT_DIR",
+                       help="the Drizzle project (default: the current directory)")
+        p.add_argument("--config", type=Path, help="path of drizzle.config.* (skips discovery)")
+        p.add_argument("--out", help="migrations folder, overriding the config's `out`")
+        p.add_argument("--url", help="database URL, overriding the config's dbCredentials.url")
+        p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    status = sub.add_parser("status", help="every migration's state against the database's ledger",
+                            description="Exit codes: 0 nothing pending, 1 pending migrations, 2 problems "
+                                        "(edited, skipped, missing files, unknown ledger rows…), "
+                                        "3 configuration or connection error.")
+    project_args(status)
+    doctor = sub.add_parser("doctor", help="check the prerequisites: config, dialect, URL, drizzle-kit, node")
+    project_args(doctor)
+    demo = sub.add_parser("demo", help="a sample project on an embedded PostgreSQL (no Neon account needed)")
+    demo.add_argument("--dir", type=Path, help="where to create the demo (default: ~/.local/share/neontui/demo)")
+    demo.add_argument("--json", action="store_true", help="print the status as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
+        args_list.insert(0, "status")  # `neontui PROJECT_DIR`
+    if not args_list:
+        args_list = ["status"]
+    json_mode = "--json" in args_list
+    try:
+        args = build_parser().parse_args(args_list)
+        return int(_run(args))
+    except NeontuiError as exc:
+        return _fail(exc.one_line(), exc.exit_code, json_mode, kind=getattr(exc, "kind", None))
+    except KeyboardInterrupt:
+        return _fail("interrupted", ExitCode.INTERRUPTED, json_mode)
+    except Exception as exc:  # the last line of defence: a report file instead of a traceback
+        report = write_crash_report(exc)
+        where = f"; details in {report}" if report else ""
+        return _fail(f"internal error: {type(exc).__name__}: {exc}{where}", ExitCode.INTERNAL, json_mode)
+
+
+def _run(args: argparse.Namespace) -> ExitCode:
+    if args.command == "demo":
+        return _demo(args)
+    start = Path(args.project_dir)
+    if args.command == "doctor":
+        return _doctor(start, args)
+    return _status(start, args)
+
+
+def _load_project(start: Path, args: argparse.Namespace):
+    from neontui.core.project import load_project
+
+    if not start.exists():
+        raise UsageError(f"project directory {start} does not exist")
+    return load_project(start, config=args.config, out=args.out, url=args.url)
+
+
+def _status(start: Path, args: argparse.Namespace) -> ExitCode:
+    from neontui.core.overview import load_overview
+
+    project = _load_project(start, args)
+    overview = load_overview(project, on_retry=lambda n, why: _note(f"database not ready ({why}); retry {n}"))
+    if args.json:
+        _print_json(overview.to_json())
+    else:
+        _print_status(overview, sys.stdout)
+    return overview.status.exit_code
+
+
+def _doctor(start: Path, args: argparse.Namespace) -> ExitCode:
+    from neontui.core.prereqs import check_prerequisites
+
+    checks = check_prerequisites(start, config=args.config, url=args.url)
+    if args.json:
+        _print_json({"checks": [{"name": c.name, "ok": c.ok, "detail": c.detail, "fix": c.fix} for c in checks],
+                     "ok": all(c.ok for c in checks)})
+    else:
+        for c in checks:
+            print(f"{'✓' if c.ok else '✗'} {c.name:<13} {c.detail}" + ("" if c.ok else f"\n  fix: {c.fix}"))
+    return ExitCode.OK if all(c.ok for c in checks) else ExitCode.ERROR
+
+
+def _demo(args: argparse.Namespace) -> ExitCode:
+    from neontui.core.demo import create_demo
+    from neontui.core.overview import load_overview
+    from neontui.core.project import load_project
+
+    _note("starting the embedded PostgreSQL and creating the sample project…")
+    demo = create_demo(args.dir)
+    overview = load_overview(load_project(demo.project_dir))
+    if args.json:
+        _print_json(overview.to_json())
+    else:
+        print(f"sample project: {demo.project_dir}\n")
+        _print_status(overview, sys.stdout)
+        print("\nThe embedded server stops when this command ends; `neontui demo` recreates everything.")
+    return ExitCode.OK
+
+
+def _print_status(overview: Any, out: TextIO) -> None:
+    color = out.isatty() and "NO_COLOR" not in os.environ
+    paint = (lambda text, code: f"\x1b[{code}m{text}\x1b[0m") if color else (lambda text, code: text)
+    db, status, ledger = overview.server, overview.status, overview.status.ledger
+    target = overview.target
+    kind = ("Neon " + ("pooled" if target.is_pooled else "direct")) if db.is_neon else "PostgreSQL"
+    out.write(f"project   {overview.project.config.path}\n"
+              f"database  {target.display_target()} · {kind} {db.version} · user {db.user}\n"
+              f"ledger    {ledger.qualified_name} · "
+              + (f"{len(ledger.rows)} rows" if ledger.exists else "not created yet (fresh database)") + "\n\n")
+    rows = [("idx", "tag", "generated (UTC)", "state", "hash")]
+    for m in status.migrations:
+        symbol, _ = STATE_SYMBOLS[str(m.state)]
+        when = datetime.fromtimestamp(m.when / 1000, UTC).strftime("%Y-%m-%d %H:%M") if m.when else ""
+        idx = "" if m.idx is None else str(m.idx)
+        rows.append((idx, m.tag or "", when, f"{symbol} {m.state}", (m.hash or "")[:12]))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    for n, row in enumerate(rows):
+        cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=True)]
+        if n:
+            cells[3] = paint(cells[3], STATE_SYMBOLS[status.migrations[n - 1].state][1])
+        out.write("  ".join(cells).rstrip() + "\n")
+    counts = ", ".join(f"{n} {state}" for state, n in status.counts.items() if n)
+    out.write(f"\n{counts or 'no migrations'}\n")
+    out.write(f"would run next: {', '.join(status.would_run_next) or 'nothing'}\n")
+    if status.problems:
+        out.write(paint(f"\n{len(status.problems)} problem(s):", "31") + "\n")
+        for p in status.problems:
+            out.write(f"  ✗ {p.code}: {p.message}\n")
+
+
+def _print_json(document: dict[str, Any]) -> None:
+    print(redact(json.dumps(document, indent=2, ensure_ascii=False)))
+
+
+def _note(message: str) -> None:
+    print(redact(message), file=sys.stderr)
+
+
+def _fail(message: str, code: ExitCode, json_mode: bool, kind: str | None = None) -> int:
+    line = redact(" ".join(message.split()))
+    if json_mode:
+        print(json.dumps({"error": {"message": line, "kind": kind, "exit_code": int(code)}}))
+    print(f"neontui: error: {line}", file=sys.stderr)
+    return int(code)

@@ -1,0 +1,726 @@
+"""Static reader for drizzle.config.{ts,mts,js,mjs,cjs}: finds the exported object literal without running it.
+
+A small tolerant tokenizer and a recursive-descent reader for the subset of JS/TS that drizzle configs use
+(object and array literals, strings, numbers, `process.env.X`, `!`, `as T`, `satisfies T`, `??`/`||` with a
+literal right side, `defineConfig(...)`, `String(...)`, top-level `const` bindings). Anything else becomes a
+`Dynamic` marker instead of an error, so one computed key never stops neontui from reading the others.
+Running the config would execute user code (and need node), which neontui avoids for a read-only view.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Union
+
+__all__ = ["Dynamic", "EnvRef", "JsObject", "JsSyntaxError", "JsValue", "parse_config_source"]
+
+
+@dataclass(frozen=True)
+class EnvRef:
+    """`process.env.NAME` (optionally `?? process.env.OTHER ?? 'literal'`)."""
+
+    name: str
+    alternates: tuple[str, ...] = ()  # further variables tried in order: `a ?? b`
+    fallback: str | None = None  # literal after the last ??/||
+    or_empty: bool = False  # `||`: an empty value also falls through (with `??` only an unset one does)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.alternates)
+
+
+@dataclass(frozen=True)
+class Dynamic:
+    """A value that can only be known by running the config; `reason` is a short, secret-free description."""
+
+    reason: str
+
+
+class JsObject(dict):  # type: ignore[type-arg]
+    """An object literal. `open` means keys may exist that we could not see (unknown spread, computed key)."""
+
+    open: bool = False
+    open_reason: str = ""
+
+
+JsValue = Union[str, int, float, bool, None, list, JsObject, EnvRef, Dynamic]  # noqa: UP007 (runtime alias)
+
+
+class JsSyntaxError(Exception):
+    """The file could not even be tokenized (unterminated string or comment)."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(f"{message} at line {line}")
+        self.line = line
+
+
+# ----------------------------------------------------------------------------------------------------
+# Tokenizer
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    kind: str  # "id", "str", "tpl", "num", "punct", "regex", "eof"
+    value: str | float | None  # str/tpl: decoded text (tpl: None when it has ${}); num: float; others: text
+    line: int
+    nl_before: bool  # a line break precedes it (for automatic semicolon insertion at the top level)
+
+
+_IDENT = re.compile(r"[A-Za-z_$\u0080-\uffff][\w$\u0080-\uffff]*")
+_NUMBER = re.compile(
+    r"0[xX][0-9a-fA-F_]+n?|0[oO][0-7_]+n?|0[bB][01_]+n?"
+    r"|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?n?"
+)
+# Longest first, so that `...` wins over `.` and `??` over `?`.
+_PUNCT = sorted(
+    (
+        ">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "??=", "=>", "==", "!=", "<=",
+        ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "**", "<<",
+        ">>", "{", "}", "(", ")", "[", "]", ";", ",", "<", ">", "+", "-", "*", "/", "%", "&", "|", "^", "!",
+        "~", "?", ":", "=", ".", "@", "#",
+    ),
+    key=len,
+    reverse=True,
+)
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+# After these, a `/` starts a regular expression rather than a division.
+_REGEX_AFTER_IDS = frozenset(
+    ("return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "yield")
+)
+
+
+def _read_escape(src: str, i: int) -> tuple[str, int]:
+    """Decode the escape sequence whose backslash is at src[i]; return (text, index after it)."""
+    c = src[i + 1] if i + 1 < len(src) else ""
+    if c in _SIMPLE_ESCAPES and not (c == "0" and i + 2 < len(src) and src[i + 2].isdigit()):
+        return _SIMPLE_ESCAPES[c], i + 2
+    if c == "x" and re.fullmatch(r"[0-9a-fA-F]{2}", src[i + 2 : i + 4]):
+        return chr(int(src[i + 2 : i + 4], 16)), i + 4
+    if c == "u":
+        if src[i + 2 : i + 3] == "{":
+            end = src.find("}", i + 3)
+            if end > 0 and re.fullmatch(r"[0-9a-fA-F]{1,6}", src[i + 3 : end]):
+                return chr(int(src[i + 3 : end], 16)), end + 1
+        elif re.fullmatch(r"[0-9a-fA-F]{4}", src[i + 2 : i + 6]):
+            return chr(int(src[i + 2 : i + 6], 16)), i + 6
+    if c == "\r" and src[i + 2 : i + 3] == "\n":
+        return "", i + 3
+    if c in "\n\r\u2028\u2029":  # line continuation
+        return "", i + 2
+    return c, i + 2
+
+
+def _read_string(src: str, i: int, line: int) -> tuple[str, int]:
+    quote, out, i = src[i], [], i + 1
+    while i < len(src):
+        c = src[i]
+        if c == quote:
+            return "".join(out), i + 1
+        if c == "\\":
+            text, i = _read_escape(src, i)
+            out.append(text)
+        elif c == "\n":
+            break
+        else:
+            out.append(c)
+            i += 1
+    raise JsSyntaxError("unterminated string", line)
+
+
+def _read_template(src: str, i: int, line: int) -> tuple[str | None, int]:
+    """Read a backtick string starting at src[i]; the text is None when it interpolates `${...}`."""
+    out: list[str] = []
+    interpolated = False
+    i += 1
+    while i < len(src):
+        c = src[i]
+        if c == "`":
+            return (None if interpolated else "".join(out)), i + 1
+        if c == "\\":
+            text, i = _read_escape(src, i)
+            out.append(text)
+        elif src.startswith("${", i):
+            interpolated = True
+            i = _skip_interpolation(src, i + 2, line)
+        else:
+            out.append(c)
+            i += 1
+    raise JsSyntaxError("unterminated template string", line)
+
+
+def _skip_interpolation(src: str, i: int, line: int) -> int:
+    """Skip the inside of `${ ... }` (may nest braces, strings, templates); return the index after `}`."""
+    depth = 1
+    while i < len(src):
+        c = src[i]
+        if c in "'\"":
+            _, i = _read_string(src, i, line)
+        elif c == "`":
+            _, i = _read_template(src, i, line)
+        elif c == "{":
+            depth, i = depth + 1, i + 1
+        elif c == "}":
+            depth, i = depth - 1, i + 1
+            if depth == 0:
+                return i
+        else:
+            i += 1
+    raise JsSyntaxError("unterminated template string", line)
+
+
+def _regex_allowed(prev: _Tok | None) -> bool:
+    if prev is None:
+        return True
+    if prev.kind == "punct":
+        return prev.value not in (")", "]", "}")
+    return prev.kind == "id" and prev.value in _REGEX_AFTER_IDS
+
+
+def _read_regex(src: str, i: int, line: int) -> int:
+    in_class = False
+    i += 1
+    while i < len(src):
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "\n":
+            break
+        if c == "[":
+            in_class = True
+        elif c == "]":
+            in_class = False
+        elif c == "/" and not in_class:
+            m = _IDENT.match(src, i + 1)  # flags
+            return m.end() if m else i + 1
+        i += 1
+    raise JsSyntaxError("unterminated regular expression", line)
+
+
+def tokenize(src: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    i, n, line, nl = 0, len(src), 1, False
+    if src.startswith("\ufeff"):
+        i = 1
+    if src.startswith("#!", i):  # hashbang
+        i = src.find("\n", i) if "\n" in src else n
+    while i < n:
+        c = src[i]
+        if c == "\n":
+            line, nl, i = line + 1, True, i + 1
+            continue
+        if c.isspace():
+            i += 1
+            continue
+        if src.startswith("//", i):
+            end = src.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if src.startswith("/*", i):
+            end = src.find("*/", i + 2)
+            if end < 0:
+                raise JsSyntaxError("unterminated comment", line)
+            breaks = src.count("\n", i, end)
+            line, nl, i = line + breaks, nl or breaks > 0, end + 2
+            continue
+        start_line = line
+        value: str | float | None
+        if c in "'\"":
+            start = i
+            value, i = _read_string(src, i, line)
+            line += src.count("\n", start, i)  # escaped line continuations
+            kind = "str"
+        elif c == "`":
+            start = i
+            value, i = _read_template(src, i, line)
+            line += src.count("\n", start, i)
+            kind = "tpl"
+        elif c.isdigit() or (c == "." and src[i + 1 : i + 2].isdigit()):
+            m = _NUMBER.match(src, i)
+            assert m is not None  # a digit always matches
+            text = m.group().replace("_", "").rstrip("n")
+            try:
+                value = float(int(text, 0)) if text[:2].lower() in ("0x", "0o", "0b") else float(text)
+            except ValueError:
+                value = float("nan")
+            i, kind = m.end(), "num"
+        elif (m := _IDENT.match(src, i)) is not None:
+            value, i, kind = m.group(), m.end(), "id"
+        elif c == "/" and _regex_allowed(toks[-1] if toks else None):
+            start = i
+            i = _read_regex(src, i, line)
+            value, kind = src[start:i], "regex"
+        else:
+            value = next((p for p in _PUNCT if src.startswith(p, i)), c)
+            i += len(value)
+            kind = "punct"
+        toks.append(_Tok(kind, value, start_line, nl))
+        nl = False
+    toks.append(_Tok("eof", None, line, True))
+    return toks
+
+
+# ----------------------------------------------------------------------------------------------------
+# Reader
+
+_OPEN, _CLOSE = "([{", ")]}"
+_OBJ_TERMS = frozenset({",", "}"})
+_ARR_TERMS = frozenset({",", "]"})
+_ARG_TERMS = frozenset({",", ")"})
+_TOP_TERMS = frozenset({";"})
+_DECLARE = frozenset({"const", "let", "var"})
+# Words that start a new top-level statement; a line starting with one ends the previous value (ASI).
+_STATEMENT_WORDS = frozenset(
+    (
+        "const", "let", "var", "export", "import", "module", "exports", "function", "class", "async", "if",
+        "for", "while", "try", "type", "interface", "declare", "enum", "require", "process", "console",
+        "dotenv", "config",
+    )
+)
+_PASSTHROUGH_CALLS = frozenset({"defineConfig", "String"})
+_MISSING = object()
+
+
+class _Reader:
+    def __init__(self, toks: list[_Tok]) -> None:
+        self.toks = toks
+        self.i = 0
+        self.bindings: dict[str, int] = {}  # top-level `const name = <value at index>`
+        self.cache: dict[str, JsValue] = {}
+        self.resolving: set[str] = set()
+
+    # -- token helpers --------------------------------------------------------------------------------------
+    @property
+    def tok(self) -> _Tok:
+        return self.toks[self.i]
+
+    def peek(self, k: int = 1) -> _Tok:
+        return self.toks[min(self.i + k, len(self.toks) - 1)]
+
+    def is_p(self, value: str, tok: _Tok | None = None) -> bool:
+        t = tok or self.tok
+        return t.kind == "punct" and t.value == value
+
+    def is_id(self, value: str, tok: _Tok | None = None) -> bool:
+        t = tok or self.tok
+        return t.kind == "id" and t.value == value
+
+    def is_member(self) -> bool:
+        return self.is_p(".") or self.is_p("?.")
+
+    def advance(self) -> _Tok:
+        t = self.tok
+        if t.kind != "eof":
+            self.i += 1
+        return t
+
+    def skip_balanced(self) -> None:
+        """Skip one token, or a whole bracketed group if it opens one."""
+        depth = 0
+        while self.tok.kind != "eof":
+            t = self.advance()
+            if t.kind == "punct" and t.value in _OPEN:
+                depth += 1
+            elif t.kind == "punct" and t.value in _CLOSE:
+                depth -= 1
+            if depth <= 0:
+                return
+
+    def at_end(self, terms: frozenset[str], top: bool) -> bool:
+        t = self.tok
+        if t.kind == "eof" or (t.kind == "punct" and (t.value in terms or t.value in _CLOSE)):
+            return True
+        # Automatic semicolon insertion: a new statement on the next line ends a top-level value.
+        return top and t.nl_before and t.kind == "id" and t.value in _STATEMENT_WORDS
+
+    def skip_to(self, terms: frozenset[str], top: bool) -> None:
+        while not self.at_end(terms, top):
+            self.skip_balanced()
+
+    def skip_type(self) -> None:
+        """Skip a TS type after `as`, `satisfies` or `:` (Config, Config<X>, A | B, typeof x, {…}[])."""
+        while True:
+            t = self.tok
+            if t.kind == "id" and t.value in ("typeof", "keyof", "readonly", "unique"):
+                self.advance()
+                continue
+            if t.kind in ("id", "str", "num") or (t.kind == "punct" and t.value in "([{"):
+                self.skip_balanced()
+            else:
+                return
+            while self.is_p(".") and self.peek().kind == "id":
+                self.advance()
+                self.advance()
+            if self.is_p("<"):
+                self.skip_angles()
+            while self.is_p("[") and self.is_p("]", self.peek()):
+                self.advance()
+                self.advance()
+            if self.is_p("|") or self.is_p("&"):
+                self.advance()
+                continue
+            return
+
+    def skip_angles(self) -> None:
+        depth = 0
+        while self.tok.kind != "eof":
+            t = self.tok
+            if self.is_p("<"):
+                depth += 1
+            elif self.is_p(">"):
+                depth -= 1
+            elif self.is_p(">>"):
+                depth -= 2
+            elif t.kind == "punct" and t.value in _OPEN:
+                self.skip_balanced()
+                continue
+            elif t.kind == "punct" and t.value in (";", *_CLOSE):
+                return
+            self.advance()
+            if depth <= 0:
+                return
+
+    # -- pass 1: top-level statements ------------------------------------------------------------
+    def scan(self) -> int | str | None:
+        """Record top-level bindings; return the token index of the default export's value, or the name it
+        exports (`export { config as default }`), or None."""
+        toks, depth, export = self.toks, 0, None
+        i = 0
+        while i < len(toks) - 1:
+            t = toks[i]
+            if t.kind == "punct" and t.value in _OPEN:
+                depth += 1
+            elif t.kind == "punct" and t.value in _CLOSE:
+                depth = max(0, depth - 1)
+            elif depth == 0 and t.kind == "id" and not (i > 0 and self.is_p(".", toks[i - 1])):
+                nxt = toks[i + 1]
+                if t.value in _DECLARE:
+                    i = self.scan_declaration(i + 1)
+                    continue
+                if t.value == "export" and (self.is_id("default", nxt) or self.is_p("=", nxt)):
+                    export = i + 2
+                elif t.value == "export" and self.is_p("{", nxt):
+                    j = i + 2
+                    while j + 2 < len(toks) and not self.is_p("}", toks[j]):
+                        as_default = self.is_id("as", toks[j + 1]) and self.is_id("default", toks[j + 2])
+                        if toks[j].kind == "id" and as_default:
+                            export = str(toks[j].value)
+                        j += 1
+                elif (
+                    t.value in ("module", "exports")
+                    and self.is_p(".", nxt)
+                    and (t.value == "module" or self.is_id("default", toks[i + 2]))
+                    and (t.value == "exports" or self.is_id("exports", toks[i + 2]))
+                    and self.is_p("=", toks[min(i + 3, len(toks) - 1)])
+                ):
+                    export = i + 4
+            i += 1
+        return export
+
+    def scan_declaration(self, j: int) -> int:
+        toks = self.toks
+        if toks[j].kind != "id":
+            return j  # destructuring and the like: nothing we can bind
+        name = str(toks[j].value)
+        j += 1
+        if self.is_p(":", toks[j]):  # type annotation: skip to `=` at this depth
+            depth = 0
+            j += 1
+            while toks[j].kind != "eof":
+                t = toks[j]
+                if t.kind == "punct" and t.value in _OPEN:
+                    depth += 1
+                elif t.kind == "punct" and t.value in _CLOSE:
+                    depth -= 1
+                elif depth == 0 and t.kind == "punct" and t.value in ("=", ";", ","):
+                    break
+                j += 1
+        if self.is_p("=", toks[j]):
+            self.bindings.setdefault(name, j + 1)  # a later re-declaration is a JS error anyway
+            return j + 1
+        return j
+
+    # -- pass 2: values ------------------------------------------------------------
+    def value(self, terms: frozenset[str], top: bool = False) -> JsValue:
+        v = self.binary()
+        if not self.at_end(terms, top):  # `a ? b : c`, `a + b`, `f().x`, arrow functions, …
+            self.skip_to(terms, top)
+            return Dynamic("an expression")
+        return v
+
+    def binary(self) -> JsValue:
+        left = self.postfix()
+        while self.is_p("??") or self.is_p("||"):
+            op = str(self.advance().value)
+            left = _combine(left, op, self.postfix())
+        return left
+
+    def postfix(self) -> JsValue:
+        v = self.primary()
+        while True:
+            if self.is_p("!") and not self.tok.nl_before:  # TS non-null assertion
+                self.advance()
+            elif self.is_id("as") or self.is_id("satisfies"):
+                self.advance()
+                self.skip_type()
+            elif isinstance(v, JsObject) and (self.is_p(".") or self.is_p("?.")) and self.peek().kind == "id":
+                self.advance()
+                v = _member(v, str(self.advance().value))
+            elif (
+                isinstance(v, JsObject)
+                and self.is_p("[")
+                and self.peek().kind == "str"
+                and self.is_p("]", self.peek(2))
+            ):
+                self.advance()
+                v = _member(v, str(self.advance().value))
+                self.advance()
+            else:
+                return v
+
+    def primary(self) -> JsValue:
+        t = self.tok
+        if t.kind == "str":
+            self.advance()
+            return str(t.value)
+        if t.kind == "tpl":
+            self.advance()
+            return Dynamic("a template string with ${…}") if t.value is None else str(t.value)
+        if t.kind == "num":
+            self.advance()
+            return _number(t.value)
+        if t.kind == "punct":
+            if t.value == "-" and self.peek().kind == "num":
+                self.advance()
+                return _number(-float(self.advance().value or 0))
+            if t.value == "{":
+                return self.object()
+            if t.value == "[":
+                return self.array()
+            if t.value == "(":
+                self.advance()
+                v = self.value(_ARG_TERMS)
+                if self.is_p(")"):
+                    self.advance()
+                return v
+            if t.value == "<":  # old-style TS assertion: <Config>{ … }
+                self.skip_angles()
+                return self.primary()
+            return Dynamic("an expression")
+        if t.kind != "id":
+            return Dynamic("an expression")
+        name = str(t.value)
+        self.advance()
+        if name in ("true", "false"):
+            return name == "true"
+        if name in ("null", "undefined"):
+            return None
+        if name == "process" and (self.is_p(".") or self.is_p("?.")) and self.is_id("env", self.peek()):
+            return self.env_ref()
+        callee = name
+        while self.is_member() and self.peek().kind == "id" and self.is_p("(", self.peek(2)):
+            self.advance()
+            callee = str(self.advance().value)  # drizzle.defineConfig(…) → defineConfig
+        if self.is_p("("):
+            args = self.arguments()
+            if callee in _PASSTHROUGH_CALLS and len(args) == 1:
+                arg = args[0]
+                if callee == "String" and not isinstance(arg, (str, EnvRef)):
+                    return Dynamic("a call to String()")
+                return arg
+            return Dynamic(f"a call to {callee}()")
+        return self.resolve(name)
+
+    def env_ref(self) -> JsValue:
+        self.advance()  # .
+        self.advance()  # env
+        if (self.is_p(".") or self.is_p("?.")) and self.peek().kind == "id":
+            self.advance()
+            return EnvRef(str(self.advance().value))
+        if self.is_p("?.") and self.is_p("[", self.peek()):
+            self.advance()
+        key = self.peek()
+        if self.is_p("[") and key.kind in ("str", "tpl") and key.value and self.is_p("]", self.peek(2)):
+            self.advance()
+            name = str(self.advance().value)
+            self.advance()
+            return EnvRef(name)
+        return Dynamic("a computed process.env lookup")
+
+    def arguments(self) -> list[JsValue]:
+        self.advance()  # (
+        args: list[JsValue] = []
+        while not self.is_p(")") and self.tok.kind != "eof":
+            if self.is_p("..."):
+                self.advance()
+                self.value(_ARG_TERMS)
+                args.append(Dynamic("a spread argument"))
+            else:
+                args.append(self.value(_ARG_TERMS))
+            if self.is_p(","):
+                self.advance()
+            elif not self.is_p(")"):
+                self.skip_balanced()
+        if self.is_p(")"):
+            self.advance()
+        return args
+
+    def array(self) -> JsValue:
+        self.advance()  # [
+        items: list[JsValue] = []
+        while not self.is_p("]") and self.tok.kind != "eof":
+            if self.is_p("..."):
+                self.advance()
+                spread = self.value(_ARR_TERMS)
+                items.extend(spread if isinstance(spread, list) else [Dynamic("a spread")])
+            elif self.is_p(","):  # hole
+                items.append(None)
+            else:
+                items.append(self.value(_ARR_TERMS))
+            if self.is_p(","):
+                self.advance()
+            elif not self.is_p("]"):
+                self.skip_balanced()
+        if self.is_p("]"):
+            self.advance()
+        return items
+
+    def object(self) -> JsObject:
+        self.advance()  # {
+        obj = JsObject()
+        while not self.is_p("}") and self.tok.kind != "eof":
+            if self.is_p("..."):
+                self.advance()
+                _spread_into(obj, self.value(_OBJ_TERMS))
+            else:
+                self.property(obj)
+            if self.is_p(","):
+                self.advance()
+            elif not self.is_p("}"):
+                self.skip_balanced()  # recovery: stray token
+        if self.is_p("}"):
+            self.advance()
+        return obj
+
+    def property(self, obj: JsObject) -> None:
+        t = self.tok
+        key: str | None
+        if t.kind in ("id", "str", "tpl") and t.value is not None:
+            key = str(t.value)
+        elif t.kind == "num":
+            v = _number(t.value)
+            key = str(v)
+        elif self.is_p("["):
+            key = None
+        elif self.is_p("*"):  # generator method
+            self.advance()
+            self.property(obj)
+            return
+        else:
+            self.skip_to(_OBJ_TERMS, False)
+            return
+        shorthand_ok = t.kind == "id"
+        self.skip_balanced()  # the key (or the whole [computed] key)
+        value: JsValue
+        if self.is_p(":"):
+            self.advance()
+            value = self.value(_OBJ_TERMS)
+        elif self.is_p("(") or self.is_p("<"):  # method `url() { … }`
+            self.skip_to(_OBJ_TERMS, False)
+            value = Dynamic("a method")
+        elif key in ("get", "set", "async") and t.kind == "id" and not self.at_end(_OBJ_TERMS, False):
+            nt = self.tok  # accessor `get url() { … }`
+            key = str(nt.value) if nt.kind in ("id", "str") else None
+            self.skip_to(_OBJ_TERMS, False)
+            value = Dynamic("a getter")
+        elif shorthand_ok and key is not None and self.at_end(_OBJ_TERMS, False):
+            value = self.resolve(key)  # shorthand `{ url }`
+        else:
+            self.skip_to(_OBJ_TERMS, False)
+            value = Dynamic("an expression")
+        if key is None:
+            _spread_into(obj, Dynamic("a computed key"))
+        else:
+            obj[key] = value
+
+    def resolve(self, name: str) -> JsValue:
+        """Value of a top-level `const name = …` in the same file, read at its own position."""
+        if name in self.cache:
+            return self.cache[name]
+        if name not in self.bindings or name in self.resolving:
+            return Dynamic(f"the variable {name}")
+        saved = self.i
+        self.resolving.add(name)
+        try:
+            self.i = self.bindings[name]
+            v = self.value(_TOP_TERMS, top=True)
+        finally:
+            self.resolving.discard(name)
+            self.i = saved
+        self.cache[name] = v
+        return v
+
+
+def _number(value: str | float | None) -> int | float:
+    f = float(value or 0)
+    return int(f) if f.is_integer() else f
+
+
+def _member(obj: JsObject, key: str) -> JsValue:
+    if key in obj:
+        return obj[key]
+    return Dynamic(obj.open_reason or "a spread") if obj.open else None
+
+
+def _spread_into(obj: JsObject, source: JsValue) -> None:
+    """`{...source}`: merge a known object; else every earlier key may be overridden and any key may exist."""
+    if isinstance(source, JsObject):
+        obj.update(source)
+        if source.open:
+            obj.open, obj.open_reason = True, source.open_reason
+        return
+    if isinstance(source, Dynamic) and source.reason == "a computed key":
+        reason = source.reason
+    elif isinstance(source, Dynamic) and source.reason.startswith("the variable "):
+        reason = f"a spread of {source.reason.removeprefix('the variable ')}"
+    else:
+        reason = "a spread"
+    for k in obj:
+        obj[k] = Dynamic(reason)
+    obj.open, obj.open_reason = True, reason
+
+
+def _combine(left: JsValue, op: str, right: JsValue) -> JsValue:
+    """`left ?? right` / `left || right` where only an env reference on the left needs the right side."""
+    if isinstance(left, EnvRef):
+        if left.fallback is not None:
+            return left
+        if isinstance(right, EnvRef):
+            names = (*left.alternates, *right.names)
+            return EnvRef(left.name, names, right.fallback, op == "||" or right.or_empty)
+        if right is None:
+            return EnvRef(left.name, left.alternates, None, left.or_empty or op == "||")
+        if isinstance(right, (str, int, float)) and not isinstance(right, bool):
+            return EnvRef(left.name, left.alternates, str(right), op == "||")
+        return Dynamic("an expression")
+    if isinstance(left, Dynamic):
+        return left
+    if left is None or (op == "||" and not left):  # nullish, or falsy for ||
+        return right
+    return left
+
+
+def parse_config_source(src: str) -> JsValue | None:
+    """Return the default export of a JS/TS config (usually a JsObject), or None when there is none.
+
+    Raises JsSyntaxError when the source cannot be tokenized.
+    """
+    reader = _Reader(tokenize(src))
+    export = reader.scan()
+    if export is None:
+        return None
+    if isinstance(export, str):
+        return reader.resolve(export)
+    reader.i = export
+    return reader.value(_TOP_TERMS, top=True)

@@ -1,0 +1,206 @@
+"""The migrations folder as drizzle reads it: meta/_journal.json, the SQL files, drizzle's hash and split.
+
+`drizzle_hash` and `split_statements` are the only implementations of drizzle's hash and breakpoint split in
+neontui; everything else (status, migrator, safety rules, the console) calls them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from neontui.core.errors import JournalError
+
+BREAKPOINT = "--> statement-breakpoint"
+JOURNAL_RELPATH = Path("meta") / "_journal.json"
+# First line of the file `drizzle-kit pull` writes: its SQL is commented out and fails to run (drizzle.md §1.6).
+PULL_HEADER = "-- Current sql file was generated after introspecting the database"
+POSTGRES_DIALECTS = ("postgresql", "pg")
+
+
+def decode_sql(raw: bytes) -> str:
+    """The text drizzle sees: node's Buffer.toString() replaces invalid UTF-8 with U+FFFD and keeps a BOM."""
+    return raw.decode("utf-8", "replace")
+
+
+def drizzle_hash(raw: bytes) -> str:
+    """SHA-256 of the file as drizzle-orm 0.45 computes it (over the decoded text, not the raw bytes)."""
+    return hashlib.sha256(decode_sql(raw).encode("utf-8")).hexdigest()
+
+
+def split_statements(text: str) -> list[str]:
+    """drizzle's split: on the literal marker, chunks verbatim, whatever the journal's `breakpoints` says."""
+    return text.split(BREAKPOINT)
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One journal entry with its file as drizzle would read it."""
+
+    position: int  # index in the journal's entries array: the order drizzle applies in
+    idx: int | None
+    tag: str
+    when: int
+    breakpoints: bool
+    version: str | None
+    path: Path
+    raw: bytes | None = field(repr=False)  # None when the file is missing
+
+    @property
+    def exists(self) -> bool:
+        return self.raw is not None
+
+    @cached_property
+    def text(self) -> str | None:
+        return None if self.raw is None else decode_sql(self.raw)
+
+    @cached_property
+    def hash(self) -> str | None:
+        return None if self.raw is None else drizzle_hash(self.raw)
+
+    @cached_property
+    def statements(self) -> list[str]:
+        return [] if self.text is None else split_statements(self.text)
+
+    @cached_property
+    def statement_lines(self) -> list[int]:
+        """1-based line in the file where each statement chunk starts."""
+        lines, line = [], 1
+        for chunk in self.statements:
+            lines.append(line)
+            line += chunk.count("\n")
+        return lines
+
+    @property
+    def valid_utf8(self) -> bool:
+        if self.raw is None:
+            return True
+        try:
+            self.raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+
+    @property
+    def is_unedited_pull(self) -> bool:
+        return bool(self.text) and self.text.lstrip("\ufeff").startswith(PULL_HEADER)
+
+
+@dataclass(frozen=True)
+class JournalIssue:
+    code: str  # "when-order", "duplicate-tag", "pulled-file", "bom", "invalid-utf8"
+    tag: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Journal:
+    path: Path
+    folder: Path
+    version: str | None
+    dialect: str
+    entries: tuple[Migration, ...]
+    unlisted_files: tuple[Path, ...]
+
+    @cached_property
+    def issues(self) -> tuple[JournalIssue, ...]:
+        found: list[JournalIssue] = []
+        seen: dict[str, int] = {}
+        newest: Migration | None = None
+        for entry in self.entries:
+            if entry.tag in seen:
+                found.append(JournalIssue("duplicate-tag", entry.tag,
+                                          f"{entry.tag} is listed twice in the journal (positions "
+                                          f"{seen[entry.tag]} and {entry.position})"))
+            seen.setdefault(entry.tag, entry.position)
+            if newest is not None and entry.when <= newest.when:
+                found.append(JournalIssue(
+                    "when-order", entry.tag,
+                    f"{entry.tag} (when {entry.when}) follows {newest.tag} (when {newest.when}) but is not newer: "
+                    f"once {newest.tag} is applied, drizzle skips {entry.tag} forever",
+                ))
+            if newest is None or entry.when > newest.when:
+                newest = entry
+            if entry.is_unedited_pull:
+                found.append(JournalIssue(
+                    "pulled-file", entry.tag,
+                    f"{entry.tag} is the commented-out output of drizzle-kit pull: migrate fails on it "
+                    "(unterminated /* comment); uncomment it or drop the entry",
+                ))
+            if entry.text and entry.text.startswith("\ufeff"):
+                found.append(JournalIssue(
+                    "bom", entry.tag,
+                    f"{entry.tag}.sql starts with a UTF-8 byte order mark: PostgreSQL rejects it as a syntax error, "
+                    "so drizzle-kit migrate fails; save the file without BOM",
+                ))
+            if not entry.valid_utf8:
+                found.append(JournalIssue(
+                    "invalid-utf8", entry.tag,
+                    f"{entry.tag}.sql is not valid UTF-8: drizzle replaces the bad bytes with U+FFFD "
+                    "before running and hashing it",
+                ))
+        return tuple(found)
+
+
+def read_journal(out_dir: Path) -> Journal:
+    """Read `<out>/meta/_journal.json` and every file it lists, like drizzle-orm's readMigrationFiles."""
+    path = out_dir / JOURNAL_RELPATH
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))  # a BOM fails here as in node's JSON.parse
+    except FileNotFoundError:
+        raise JournalError(f"{path}: no migrations journal (drizzle-kit says \"Can't find meta/_journal.json\")",
+                           hint="run drizzle-kit generate, or pass --out if the migrations live elsewhere") from None
+    except json.JSONDecodeError as exc:
+        raise JournalError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except UnicodeDecodeError:
+        raise JournalError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise JournalError(f"{path}: cannot read: {exc.strerror}") from None
+    if not isinstance(data, dict):
+        raise JournalError(f"{path}: expected a JSON object at the top level")
+    dialect = data.get("dialect")
+    if dialect is not None and dialect not in POSTGRES_DIALECTS:
+        raise JournalError(f"{path}: dialect is {dialect!r}; neontui handles PostgreSQL journals "
+                           "(\"postgresql\" or the legacy \"pg\")")
+    raw_entries = data.get("entries")
+    if not isinstance(raw_entries, list):
+        raise JournalError(f"{path}: \"entries\" must be a list")
+    entries = tuple(_entry(path, out_dir, position, item) for position, item in enumerate(raw_entries))
+    listed = {e.tag for e in entries}
+    unlisted = tuple(sorted(p for p in out_dir.glob("*.sql") if p.stem not in listed))
+    version = data.get("version")
+    return Journal(path=path, folder=out_dir, version=str(version) if version is not None else None,
+                   dialect=dialect or "postgresql", entries=entries, unlisted_files=unlisted)
+
+
+def _entry(path: Path, out_dir: Path, position: int, item: object) -> Migration:
+    where = f"{path}: entries[{position}]"
+    if not isinstance(item, dict):
+        raise JournalError(f"{where} must be an object")
+    tag, when = item.get("tag"), item.get("when")
+    if not isinstance(tag, str) or not tag:
+        raise JournalError(f"{where} has no \"tag\" string")
+    if not isinstance(when, int) or isinstance(when, bool):
+        raise JournalError(f"{where} ({tag}) has no integer \"when\" (got {when!r})")
+    idx = item.get("idx")
+    sql_path = out_dir / f"{tag}.sql"
+    try:
+        raw: bytes | None = sql_path.read_bytes()
+    except FileNotFoundError:
+        raw = None
+    except OSError as exc:
+        raise JournalError(f"{sql_path}: cannot read: {exc.strerror}") from None
+    version = item.get("version")
+    return Migration(
+        position=position,
+        idx=idx if isinstance(idx, int) and not isinstance(idx, bool) else None,
+        tag=tag,
+        when=when,
+        breakpoints=bool(item.get("breakpoints", True)),
+        version=str(version) if version is not None else None,
+        path=sql_path,
+        raw=raw,
+    )

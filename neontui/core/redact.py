@@ -1,0 +1,47 @@
+"""The one masking helper: every URL, error text or log line passes through `redact` before it is shown.
+
+Two layers, so that neither a URL in an unexpected place nor a password echoed on its own gets through:
+URL userinfo passwords and `password=` keywords are masked by pattern, and every password that neontui
+has seen (registered by the connection module when it parses a URL) is masked wherever it appears.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+MASK = "****"
+
+# scheme://user:password@ — the password runs to the last '@' before whitespace or '/', so an
+# unencoded '@' inside a password is masked too (over-masking a query string is the safe failure).
+_URL_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@]*:)(?P<pw>[^\s/]*)@")
+_KEYWORD_PASSWORD = re.compile(
+    r"(?P<head>\b(?:password|passwd|pgpassword)\s*[=:]\s*)(?:'[^']*'|\"[^\"]*\"|[^\s&;,]+)",
+    re.IGNORECASE,
+)
+
+# Shorter registered secrets are not replaced as free text: masking every "ab" would garble output,
+# and the URL/keyword patterns above still catch them in their usual places.
+_MIN_FREE_TEXT_SECRET = 4
+_known_secrets: set[str] = set()
+
+
+def remember_secret(secret: str | None) -> None:
+    """Register a password (as written in a URL, possibly percent-encoded) for masking anywhere."""
+    if not secret:
+        return
+    for form in {secret, unquote(secret)}:
+        if len(form) >= _MIN_FREE_TEXT_SECRET:
+            _known_secrets.add(form)
+
+
+def redact(text: str) -> str:
+    """Return `text` with every password replaced by ****."""
+    if not text:
+        return text
+    text = _URL_PASSWORD.sub(lambda m: f"{m['head']}{MASK}@" if m["pw"] else m[0], text)
+    text = _KEYWORD_PASSWORD.sub(lambda m: f"{m['head']}{MASK}", text)
+    for secret in sorted(_known_secrets, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, MASK)
+    return text

@@ -1,0 +1,102 @@
+"""The real drizzle-kit for the compatibility tests: installed once with `npm ci` into a cache and reused.
+
+`python -m tests.drizzle_env` installs it ahead of the test run (.ci/run does this).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import pty
+import select
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+FIXTURE = Path(__file__).parent / "drizzle_fixture"
+INSTALL_TIMEOUT = 600
+RUN_TIMEOUT = 120
+# drizzle-kit's rename prompt; answering Down+Enter picks the first rename candidate (drizzle.md §7.5).
+RENAME_PROMPT = b"created or renamed"
+CHOOSE_FIRST_RENAME = b"\x1b[B\r"
+
+
+def cache_dir() -> Path:
+    lock = (FIXTURE / "package-lock.json").read_bytes() + (FIXTURE / "package.json").read_bytes()
+    base = Path(os.environ.get("NEONTUI_NODE_CACHE", Path.home() / ".cache" / "neontui-tests"))
+    return base / f"node-{hashlib.sha256(lock).hexdigest()[:12]}"
+
+
+def node_modules() -> Path:
+    """Install the pinned drizzle-kit/drizzle-orm/pg once (file-locked) and return its node_modules."""
+    target = cache_dir()
+    modules = target / "node_modules"
+    if (modules / ".bin" / "drizzle-kit").exists():
+        return modules
+    if shutil.which("npm") is None:
+        raise RuntimeError("npm is not installed: the drizzle-kit compatibility tests need node and npm")
+    target.mkdir(parents=True, exist_ok=True)
+    with open(target / ".install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (modules / ".bin" / "drizzle-kit").exists():
+            for name in ("package.json", "package-lock.json"):
+                shutil.copy(FIXTURE / name, target / name)
+            subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=target,
+                           check=True, timeout=INSTALL_TIMEOUT, stdin=subprocess.DEVNULL)
+    return modules
+
+
+def run_drizzle_kit(project: Path, *args: str, env: Mapping[str, str] | None = None,
+                    timeout: float = RUN_TIMEOUT) -> subprocess.CompletedProcess[str]:
+    """Run the project's drizzle-kit without a TTY, as CI would."""
+    return subprocess.run([str(project / "node_modules" / ".bin" / "drizzle-kit"), *args], cwd=project,
+                          env=_env(env), capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+
+
+def generate_with_renames(project: Path, name: str, timeout: float = RUN_TIMEOUT) -> str:
+    """`drizzle-kit generate --name NAME` in a pseudo-terminal, answering every rename prompt with a rename."""
+    argv = [str(project / "node_modules" / ".bin" / "drizzle-kit"), "generate", "--name", name]
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen(argv, cwd=project, env=_env(None), stdin=secondary, stdout=secondary,
+                            stderr=secondary, start_new_session=True)
+    os.close(secondary)
+    output, answered, deadline = b"", 0, time.monotonic() + timeout
+    try:
+        while proc.poll() is None or select.select([primary], [], [], 0)[0]:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"drizzle-kit generate did not finish in {timeout}s:\n{output.decode()}")
+            if select.select([primary], [], [], 0.1)[0]:
+                try:
+                    chunk = os.read(primary, 65536)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                output += chunk
+                if output.count(RENAME_PROMPT) > answered:
+                    answered = output.count(RENAME_PROMPT)
+                    os.write(primary, CHOOSE_FIRST_RENAME)
+        proc.wait(timeout=10)
+    finally:
+        os.close(primary)
+        if proc.poll() is None:
+            os.killpg(proc.pid, 9)
+    text = output.decode("utf-8", "replace")
+    if proc.returncode != 0 or "Your SQL migration file" not in text:
+        raise RuntimeError(f"drizzle-kit generate failed ({proc.returncode}):\n{text}")
+    return text
+
+
+def _env(extra: Mapping[str, str] | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEONTUI_")}
+    env.update({"FORCE_COLOR": "0", "NO_UPDATE_NOTIFIER": "1"})
+    env.update(extra or {})
+    return env
+
+
+if __name__ == "__main__":
+    started = time.monotonic()
+    print(f"drizzle-kit fixture ready in {node_modules()} ({time.monotonic() - started:.1f}s)", file=sys.stderr)
