@@ -147,7 +147,10 @@ def _print_status(overview: Any, out: TextIO) -> None:
     out.write(f"project   {overview.project.config.path}\n"
               f"database  {target.display_target()} · {kind} {db.version} · user {db.user}\n"
               f"ledger    {ledger.qualified_name} · "
-              + (f"{len(ledger.rows)} rows" if ledger.exists else "not created yet (fresh database)") + "\n\n")
+              + (f"{len(ledger.rows)} rows" if ledger.exists else "not created yet (fresh database)") + "\n")
+    if overview.direct_switch:
+        out.write(f"endpoint  {overview.direct_switch}\n")
+    out.write("\n")
     rows = [("idx", "tag", "generated (UTC)", "state", "hash")]
     for m in status.migrations:
         symbol, _ = STATE_SYMBOLS[str(m.state)]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from neontui import __version__
-from neontui.core.connection import DbUrl, ServerInfo, connect, parse_url, server_info
+from neontui.core.connection import DbUrl, ServerInfo, connect, direct_url, parse_url, server_info
 from neontui.core.errors import ConfigError
 from neontui.core.journal import Journal, read_journal
 from neontui.core.ledger import read_ledger
@@ -22,6 +22,11 @@ class Overview:
     server: ServerInfo
     journal: Journal
     status: Status
+
+    @property
+    def direct_switch(self) -> str | None:
+        """Why migrations will not use the configured (pooled) endpoint, or None when they will."""
+        return direct_url(self.target.raw)[1]
 
     def to_json(self) -> dict[str, Any]:
         """The `neontui status --json` document (schema documented in README.md, "status --json")."""
@@ -43,6 +48,7 @@ class Overview:
                 "target": self.target.display_target(),
                 "neon": self.server.is_neon,
                 "pooled": self.target.is_pooled,
+                "direct_switch": self.direct_switch,
                 "endpoint_id": self.target.endpoint_id,
                 "database": self.server.database,
                 "user": self.server.user,
