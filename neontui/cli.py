@@ -20,7 +20,7 @@ from neontui.core.crash import write_crash_report
 from neontui.core.errors import ExitCode, NeontuiError, UsageError
 from neontui.core.redact import redact
 
-COMMANDS = ("status", "doctor", "demo")
+COMMANDS = ("status", "doctor", "demo", "lint", "rollback-sql")
 STATE_SYMBOLS = {
     "applied": ("✓", "32"), "pending": ("→", "33"), "edited": ("✎", "31"), "skipped": ("⤼", "31"),
     "missing-file": ("✗", "31"), "ledger-only": ("?", "35"), "unlisted-file": ("+", "35"),
@@ -53,6 +53,31 @@ def build_parser() -> argparse.ArgumentParser:
     project_args(status)
     doctor = sub.add_parser("doctor", help="check the prerequisites: config, dialect, URL, drizzle-kit, node")
     project_args(doctor)
+    lint = sub.add_parser("lint", help="review migration SQL for data loss, blocking locks, rewrites and breakage",
+                          description="With no PATHS, reviews the project's pending migrations (needs the database). "
+                                      "PATHS are .sql files or migrations folders, reviewed as one run in order. "
+                                      "Exit code 1 when an error-severity finding is present (or a warning, with "
+                                      "--fail-on warning).")
+    lint.add_argument("paths", nargs="*", type=Path, metavar="PATHS")
+    lint.add_argument("--pending", action="store_true", help="review the pending migrations of the project")
+    lint.add_argument("--project", type=Path, default=Path("."), help="the Drizzle project (default: .)")
+    lint.add_argument("--config", type=Path, help="path of drizzle.config.*")
+    lint.add_argument("--out", help="migrations folder, overriding the config's `out`")
+    lint.add_argument("--url", help="database URL, overriding the config's")
+    lint.add_argument("--format", choices=("text", "json", "github"), default="text")
+    lint.add_argument("--pg-version", help="server version for version-dependent rules (default: the connected "
+                                           "server's, else the newest)")
+    lint.add_argument("--mode", choices=("transaction", "autocommit"), default="transaction",
+                      help="transaction: drizzle-kit migrate (default); autocommit: drizzle's neon-http migrator")
+    lint.add_argument("--advisory", action="store_true", help="also show advisory (info) findings")
+    lint.add_argument("--enable", action="append", default=[], metavar="RULE", help="enable an off-by-default rule")
+    lint.add_argument("--fail-on", choices=("error", "warning"), default="error")
+    rollback = sub.add_parser("rollback-sql", help="derive the rollback SQL of a migration")
+    rollback.add_argument("tag", metavar="TAG", help="the migration's tag, or a unique prefix such as 0003")
+    rollback.add_argument("project_dir", nargs="?", default=".", metavar="PROJECT_DIR")
+    rollback.add_argument("--config", type=Path, help="path of drizzle.config.*")
+    rollback.add_argument("--out", help="migrations folder, overriding the config's `out`")
+    rollback.add_argument("--output", "-o", type=Path, help="write the SQL to this file instead of stdout")
     demo = sub.add_parser("demo", help="a sample project on an embedded PostgreSQL (no Neon account needed)")
     demo.add_argument("--dir", type=Path, help="where to create the demo (default: ~/.local/share/neontui/demo)")
     demo.add_argument("--json", action="store_true", help="print the status as JSON")
@@ -82,6 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> ExitCode:
     if args.command == "demo":
         return _demo(args)
+    if args.command == "lint":
+        return _lint(args)
+    if args.command == "rollback-sql":
+        return _rollback(args)
     start = Path(args.project_dir)
     if args.command == "doctor":
         return _doctor(start, args)
@@ -93,7 +122,58 @@ def _load_project(start: Path, args: argparse.Namespace):
 
     if not start.exists():
         raise UsageError(f"project directory {start} does not exist")
-    return load_project(start, config=args.config, out=args.out, url=args.url)
+    return load_project(start, config=args.config, out=args.out, url=getattr(args, "url", None))
+
+
+def _lint(args: argparse.Namespace) -> ExitCode:
+    from neontui.core.safety import RunMode, Severity, analyze
+    from neontui.core.safety.inputs import pending_sources, sources_from_paths
+    from neontui.core.safety.versions import LATEST, parse_version
+    from neontui.lint_output import display_path, render
+
+    pg_version = None
+    if args.pg_version:
+        try:
+            pg_version = parse_version(args.pg_version)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    columns = None
+    if args.paths and not args.pending:
+        sources = sources_from_paths(args.paths)
+    else:
+        pending = pending_sources(_load_project(args.project, args))
+        sources, columns = pending.sources, pending.column_types
+        pg_version = pg_version or pending.server_version
+    review = analyze(sources, mode=RunMode(args.mode), pg_version=pg_version or LATEST, enable=args.enable,
+                     advisory=args.advisory, known_columns=columns)
+    paths = {s.tag: display_path(s.path) if s.path else s.tag for s in sources}
+    render(review, paths, args.format, sys.stdout, show_info=args.advisory)
+    live = [f for f in review.findings if not f.suppressed]
+    failing = {Severity.ERROR} | ({Severity.WARNING} if args.fail_on == "warning" else set())
+    return ExitCode.PENDING if any(f.severity in failing for f in live) else ExitCode.OK
+
+
+def _rollback(args: argparse.Namespace) -> ExitCode:
+    from neontui.core.journal import read_journal
+    from neontui.core.rollback import rollback_sql
+
+    project = _load_project(Path(args.project_dir), args)
+    entries = read_journal(project.out_dir).entries
+    matches = [e for e in entries if e.tag == args.tag] or [e for e in entries if e.tag.startswith(args.tag)]
+    if len(matches) != 1:
+        known = ", ".join(e.tag for e in entries[-5:]) or "none"
+        what = "is ambiguous" if matches else "is not in the journal"
+        raise UsageError(f"migration {args.tag!r} {what} (latest: {known})")
+    text = rollback_sql(matches[0])
+    if args.output:
+        try:
+            args.output.write_text(text)
+        except OSError as exc:
+            raise NeontuiError(f"cannot write {args.output}: {exc.strerror}") from None
+        _note(f"rollback SQL for {matches[0].tag} written to {args.output}")
+    else:
+        sys.stdout.write(text)
+    return ExitCode.OK
 
 
 def _status(start: Path, args: argparse.Namespace) -> ExitCode:

@@ -51,6 +51,7 @@ class DbUrl:
     port: int | None
     dbname: str | None
     params: dict[str, str] = field(hash=False)  # query parameters, decoded, order kept
+    hosts: tuple[str, ...] = ()  # every host libpq may try, decoded, in order (the first is `host`)
 
     @property
     def is_neon(self) -> bool:
@@ -264,6 +265,7 @@ def _parse(url: str) -> tuple[DbUrl, _Layout]:
         port=ports[0] if ports else None,
         dbname=dbname or None,
         params=params,
+        hosts=tuple(ref.host for ref in hosts if ref.host),
     )
     db_span = dbname_param or path_span
     layout = _Layout(hosts, (lead + db_span[0], lead + db_span[1]), has_path or dbname_param is not None)

@@ -149,7 +149,7 @@ def find_config(start: Path) -> Path:
         raise ConfigError(
             f"{start} does not exist", hint="run neontui in your Drizzle project or pass --config PATH"
         )
-    for directory in _up_to_repo_root(start):
+    for directory in up_to_repo_root(start):
         if found := _config_in(directory):
             return found
     candidates = []
@@ -174,7 +174,7 @@ def find_config(start: Path) -> Path:
     )
 
 
-def _up_to_repo_root(start: Path) -> Iterator[Path]:
+def up_to_repo_root(start: Path) -> Iterator[Path]:
     """`start` and its parents up to and including the first one with a .git (else the filesystem root)."""
     for directory in (start, *start.parents):
         yield directory

@@ -1,0 +1,1 @@
+"""Reproducible benchmarks of neontui against the tools people would otherwise use."""

@@ -1,0 +1,269 @@
+"""The safety review engine: drizzle's split, the real PostgreSQL parser, and a model of the run.
+
+Each chunk is parsed with libpg_query through pglast's JSON output (the full Python AST is an order of
+magnitude slower on large files) and decoded one chunk at a time, so memory stays flat. Statements are
+dispatched by node type to the handlers in `rules.py`; `RunState` remembers what the run itself created, so
+rules about pre-existing objects stay quiet for tables, columns, indexes and constraints made in the same run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pglast import parser as pg_parser
+
+from neontui.core.journal import BREAKPOINT, Migration, split_statements
+from neontui.core.safety import versions
+from neontui.core.safety.catalog import DEFAULT_LOCKS, OFF_BY_DEFAULT, RULES
+from neontui.core.safety.model import Finding, RunMode, Severity
+from neontui.core.safety.suppress import FileIgnores, Ignore, scan_ignores
+
+Node = dict[str, Any]
+TableKey = tuple[str, str]  # (schema, name); unqualified names count as "public"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One migration file to review: its tag and its text as drizzle reads it."""
+
+    tag: str
+    text: str
+    path: str | None = None
+
+
+@dataclass
+class Review:
+    findings: list[Finding]
+    sources: list[str]
+    statements: int
+    pg_version: int
+    mode: RunMode
+    unused_ignores: list[tuple[str, int, str]] = field(default_factory=list)  # (tag, line, comment)
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR and not f.suppressed for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        live = [f for f in self.findings if not f.suppressed]
+        return {"errors": sum(f.severity is Severity.ERROR for f in live),
+                "warnings": sum(f.severity is Severity.WARNING for f in live),
+                "info": sum(f.severity is Severity.INFO for f in live),
+                "suppressed": sum(f.suppressed for f in self.findings)}
+
+    def to_json(self, findings: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The `neontui lint --format json` document; `findings` replaces the full list (e.g. without info)."""
+        return {"schema_version": 1, "pg_version": self.pg_version, "mode": str(self.mode),
+                "migrations": self.sources, "statements": self.statements,
+                "findings": findings if findings is not None else [f.to_json() for f in self.findings],
+                "summary": self.counts(),
+                "unused_ignores": [{"tag": t, "line": n, "comment": c} for t, n, c in self.unused_ignores]}
+
+
+@dataclass
+class RunState:
+    """What the run has done so far (the "pre-existing" distinction of safety-rules.md §1)."""
+
+    mode: RunMode
+    in_transaction: bool
+    tables: set[TableKey] = field(default_factory=set)
+    columns: set[tuple[TableKey, str]] = field(default_factory=set)
+    column_types: dict[tuple[TableKey, str], tuple[str, tuple[int, ...]]] = field(default_factory=dict)
+    indexes: set[TableKey] = field(default_factory=set)
+    constraints: set[tuple[TableKey, str]] = field(default_factory=set)
+    not_valid: dict[tuple[TableKey, str], tuple[str, ...]] = field(default_factory=dict)  # → NOT NULL columns
+    validated_not_null: set[tuple[TableKey, str]] = field(default_factory=set)
+    ddl_tables: set[TableKey] = field(default_factory=set)  # DDL in the current transaction
+    views: set[TableKey] = field(default_factory=set)
+    types: set[TableKey] = field(default_factory=set)
+    schemas: set[str] = field(default_factory=set)
+    sequences: set[TableKey] = field(default_factory=set)
+    functions: set[TableKey] = field(default_factory=set)
+    new_enum_labels: dict[str, TableKey] = field(default_factory=dict)  # label → type, this transaction
+    lock_timeout: bool = False
+    statement_timeout: bool = False
+
+    def end_transaction(self) -> None:
+        self.ddl_tables.clear()
+        self.not_valid.clear()
+        self.new_enum_labels.clear()
+
+
+class Statement:
+    """One parsed statement and everything a rule needs to report on it."""
+
+    __slots__ = ("chunk", "chunk_bytes", "end", "index", "node", "review", "source", "start", "suppress")
+
+    def __init__(self, review: _Reviewer, source: _SourceState, index: int, chunk: str, chunk_bytes: bytes | None,
+                 start: int, end: int, node: Node, suppress: list[Ignore]) -> None:
+        self.review, self.source, self.index = review, source, index
+        self.chunk, self.chunk_bytes, self.start, self.end = chunk, chunk_bytes, start, end
+        self.node, self.suppress = node, suppress
+
+    @property
+    def state(self) -> RunState:
+        return self.review.state
+
+    @property
+    def pg(self) -> int:
+        return self.review.pg_version
+
+    @property
+    def text(self) -> str:
+        """The statement's own text, without the trailing semicolon."""
+        return self.chunk[self.start:self.end]
+
+    def char_offset(self, byte_location: int) -> int:
+        """libpg_query locations are byte offsets into the chunk's UTF-8 encoding."""
+        if self.chunk_bytes is None or byte_location <= 0:
+            return byte_location
+        return len(self.chunk_bytes[:byte_location].decode("utf-8", "replace"))
+
+    def report(self, rule: str, message: str, *, at: int | None = None, lock: str | None = None,
+               blocks: str | None = None, suggestion: str | None = None) -> None:
+        self.review.report(self, rule, message, at=at, lock=lock, blocks=blocks, suggestion=suggestion)
+
+
+@dataclass
+class _SourceState:
+    source: Source
+    ignores: FileIgnores
+    offset: int = 0  # of the current chunk in the file
+    line: int = 1  # of the current chunk's first character
+    column: int = 0  # characters between the last newline before the chunk and the chunk
+    region_start: int = 0  # file offset where the text before the next statement begins (for ignore comments)
+    timeout_advised: bool = False
+
+
+class _Reviewer:
+    def __init__(self, pg_version: int, mode: RunMode, advisory: bool, enable: Iterable[str],
+                 known_columns: Mapping[tuple[str, str, str], str] | None) -> None:
+        self.pg_version, self.mode = pg_version, mode
+        self.enabled = {r for r in RULES if (RULES[r].core or advisory) and r not in OFF_BY_DEFAULT} | set(enable)
+        self.state = RunState(mode=mode, in_transaction=mode is RunMode.TRANSACTION)
+        self.known_columns = _parse_known_columns(known_columns or {})
+        self.findings: list[Finding] = []
+        self.deferred: list[tuple[Finding, str, TableKey]] = []  # drop-view/drop-type: unless re-created later
+        self.statements = 0
+        self.used_ignores: set[tuple[str, int]] = set()  # (tag, comment offset)
+
+    def run(self, sources: Sequence[Source]) -> Review:
+        from neontui.core.safety.rules import HANDLERS, after_statement
+
+        unused: list[tuple[str, int, str]] = []
+        for source in sources:
+            src = _SourceState(source, scan_ignores(source.text))
+            for index, chunk in enumerate(split_statements(source.text)):
+                self._chunk(src, index, chunk, HANDLERS, after_statement)
+                src.offset += len(chunk) + len(BREAKPOINT)
+                newlines = chunk.count("\n")
+                src.line += newlines
+                src.column = (len(chunk) - chunk.rfind("\n") - 1 if newlines else src.column + len(chunk)) \
+                    + len(BREAKPOINT)
+            for ignore in src.ignores.all():
+                if (source.tag, ignore.offset) not in self.used_ignores:
+                    unused.append((source.tag, source.text.count("\n", 0, ignore.offset) + 1, ignore.comment))
+        for finding, kind, key in self.deferred:
+            if key not in (self.state.views if kind == "view" else self.state.types):
+                self.findings.append(finding)
+        order = {s.tag: i for i, s in enumerate(sources)}
+        self.findings.sort(key=lambda f: (order.get(f.tag, len(order)), f.statement, f.line, f.column))
+        return Review(self.findings, [s.tag for s in sources], self.statements, self.pg_version, self.mode, unused)
+
+    def _chunk(self, src: _SourceState, index: int, chunk: str, handlers: Mapping[str, Any], after: Any) -> None:
+        if not chunk.strip():
+            return
+        try:
+            stmts = json.loads(pg_parser.parse_sql_json(chunk))["stmts"]
+        except pg_parser.ParseError as exc:
+            self.statements += 1
+            start = _first_token(chunk, 0)
+            location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else start
+            stmt = Statement(self, src, index, chunk, None, start, len(chunk), {},
+                             src.ignores.between(src.region_start, src.offset + start))
+            stmt.report("syntax-error", f"syntax error: {exc.args[0]}", at=max(0, min(location, len(chunk) - 1)))
+            src.region_start = src.offset + len(chunk)
+            return
+        chunk_bytes = None if chunk.isascii() else chunk.encode("utf-8")
+        for item in stmts:
+            self.statements += 1
+            stmt = Statement(self, src, index, chunk, chunk_bytes, 0, 0, item["stmt"], [])
+            location = item.get("stmt_location", 0)
+            length = item.get("stmt_len", 0)
+            stmt.start = stmt.char_offset(location)
+            stmt.end = stmt.char_offset(location + length) if length else len(chunk)
+            stmt.suppress = src.ignores.between(src.region_start, src.offset + stmt.start)
+            (node_type, node), = item["stmt"].items()
+            handler = handlers.get(node_type)
+            if handler is not None:
+                handler(stmt, node)
+            after(stmt, node_type, node)
+            src.region_start = src.offset + stmt.end
+
+    def report(self, stmt: Statement, rule_id: str, message: str, *, at: int | None, lock: str | None,
+               blocks: str | None, suggestion: str | None) -> None:
+        if rule_id not in self.enabled:
+            return
+        rule = RULES[rule_id]
+        if lock is None and rule_id in DEFAULT_LOCKS:
+            lock, blocks = DEFAULT_LOCKS[rule_id]
+        position = stmt.start if at is None else at
+        chunk, src = stmt.chunk, stmt.source
+        line = src.line + chunk.count("\n", 0, position)
+        last_newline = chunk.rfind("\n", 0, position)
+        column = position - last_newline if last_newline >= 0 else src.column + position + 1
+        suppressed_by = (next((i for i in stmt.suppress if i.covers(rule_id)), None)
+                         or stmt.source.ignores.file_match(rule_id))
+        if suppressed_by:
+            self.used_ignores.add((stmt.source.source.tag, suppressed_by.offset))
+        finding = Finding(rule=rule_id, severity=rule.severity, danger=rule.danger, tag=stmt.source.source.tag,
+                          statement=stmt.index, line=line, column=column, message=message, lock=lock,
+                          blocks=blocks, explanation=rule.explanation, help=rule.help, suggestion=suggestion,
+                          suppressed=bool(suppressed_by),
+                          suppressed_by=suppressed_by.comment if suppressed_by else None)
+        self.findings.append(finding)
+
+    def defer(self, stmt: Statement, kind: str, key: TableKey, rule_id: str, message: str, **kw: Any) -> None:
+        """Report at the end of the run unless the object is re-created after this statement."""
+        before = len(self.findings)
+        self.report(stmt, rule_id, message, at=None, lock=kw.get("lock"), blocks=kw.get("blocks"),
+                    suggestion=kw.get("suggestion"))
+        if len(self.findings) > before:
+            finding = self.findings.pop()
+            (self.state.views if kind == "view" else self.state.types).discard(key)
+            self.deferred.append((finding, kind, key))
+
+
+_SKIP = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.DOTALL)
+
+
+def _first_token(text: str, start: int) -> int:
+    return _SKIP.match(text, start).end()
+
+
+def _parse_known_columns(known: Mapping[tuple[str, str, str], str]) -> dict[tuple[TableKey, str], str]:
+    return {((schema, table), column): type_ for (schema, table, column), type_ in known.items()}
+
+
+def analyze(sources: Sequence[Source], *, mode: RunMode = RunMode.TRANSACTION,
+            pg_version: int = versions.LATEST, advisory: bool = False, enable: Iterable[str] = (),
+            known_columns: Mapping[tuple[str, str, str], str] | None = None) -> Review:
+    """Review `sources` as one run (in order), the way drizzle's migrator would apply them.
+
+    `known_columns` maps (schema, table, column) to the column's current SQL type, when the caller knows it
+    (a live database or the previous drizzle snapshot): it lets change-column-type recognise safe changes.
+    """
+    return _Reviewer(pg_version, mode, advisory, enable, known_columns).run(sources)
+
+
+def analyze_migrations(migrations: Sequence[Migration], **options: Any) -> Review:
+    """Review journal entries (normally the pending ones, in journal order); missing files are skipped."""
+    return analyze([Source(m.tag, m.text, str(m.path)) for m in migrations if m.text is not None], **options)

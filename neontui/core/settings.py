@@ -1,0 +1,198 @@
+"""neontui's own configuration: which targets exist, which of them are production, and apply timeouts.
+
+Where it is read from: `neontui.toml`, or the `[tool.neontui]` table of `pyproject.toml`, in the project root (the
+directory of the drizzle config) or one of its parents up to the repository root (the first directory with a
+`.git`). The nearest directory that has either wins; within one directory `neontui.toml` wins over `pyproject.toml`.
+A `pyproject.toml` without `[tool.neontui]` is skipped, but one that is not valid TOML is an error: neontui cannot
+tell whether it held settings (for example `production = true`) and must not silently ignore them.
+
+Schema (every key is optional; unknown keys and wrong types are errors naming the file and the key):
+
+    default_target = "dev"          # the target used when neither --target nor the URL's variable picks one
+    lock_timeout = "5s"             # PostgreSQL duration, set by the migrator (SET LOCAL lock_timeout)
+    statement_timeout = "0"         # PostgreSQL duration; "0" disables the limit
+
+    [targets.dev]
+    url_env = "DATABASE_URL"        # the environment variable that holds this target's URL
+    production = false              # true/false decides the environment; absent: neontui guesses from the URL
+
+    [targets.prod]
+    url_env = "PROD_DATABASE_URL"
+    production = true
+    allow_push = false              # drizzle-kit push in production is refused unless this is true
+    database = "neondb"             # the name the operator types to confirm (default: the URL's database name)
+
+In `pyproject.toml` the same keys live under `[tool.neontui]` and `[tool.neontui.targets.<name>]`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from neontui.core.errors import ConfigError
+from neontui.core.project import up_to_repo_root  # the same "repository root" as drizzle config discovery
+
+__all__ = ["PYPROJECT", "SETTINGS_FILE", "Settings", "Target", "find_settings_file", "load_settings"]
+
+SETTINGS_FILE = "neontui.toml"
+PYPROJECT = "pyproject.toml"
+
+# A PostgreSQL duration as SET lock_timeout accepts it: a number with an optional unit (no unit = milliseconds).
+# Checked here so the migrator can interpolate it into SET LOCAL without quoting surprises.
+_DURATION = re.compile(r"\d+(?:\.\d+)?\s*(?:us|ms|s|min|h|d)?")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_TARGET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")  # also typed on the command line as --target NAME
+
+_TOP_KEYS = ("default_target", "lock_timeout", "statement_timeout", "targets")
+_TARGET_KEYS = ("url_env", "production", "allow_push", "database")
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    url_env: str | None = None
+    production: bool | None = None  # None: not configured, the URL decides (see environment.classify)
+    allow_push: bool = False
+    database: str | None = None  # the confirmation text; None: the URL's database name
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path | None = None  # the file read; None when there is none
+    targets: dict[str, Target] = field(default_factory=dict, hash=False)
+    default_target: str | None = None
+    lock_timeout: str | None = None
+    statement_timeout: str | None = None
+
+    @property
+    def source(self) -> str:
+        """Where the settings came from, for messages: "neontui.toml" or "[tool.neontui] in pyproject.toml"."""
+        if self.path is None:
+            return "no neontui.toml"
+        return f"[tool.neontui] in {PYPROJECT}" if self.path.name == PYPROJECT else self.path.name
+
+
+def find_settings_file(root: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest settings file from `root` up to the repository root and its raw neontui table."""
+    for directory in up_to_repo_root(Path(root).expanduser().resolve()):
+        own = directory / SETTINGS_FILE
+        if own.is_file():
+            return own, _read_toml(own)
+        pyproject = directory / PYPROJECT
+        if pyproject.is_file():
+            tool = _read_toml(pyproject).get("tool", {})
+            if isinstance(tool, dict) and "neontui" in tool:
+                table = tool["neontui"]
+                if not isinstance(table, dict):
+                    raise ConfigError(f"{pyproject}: tool.neontui must be a table, found {_type(table)}")
+                return pyproject, table
+    return None
+
+
+def load_settings(root: Path) -> Settings:
+    """Read and validate the settings for the project in `root`; an empty Settings when there is no file."""
+    found = find_settings_file(root)
+    if found is None:
+        return Settings()
+    path, table = found
+    return _build(path, table, "tool.neontui." if path.name == PYPROJECT else "")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {' '.join(str(exc).split())}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _type(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return f"a {type(value).__name__}"  # TOML dates and times
+
+
+def _build(path: Path, table: dict[str, Any], prefix: str) -> Settings:
+    def fail(key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{path}: {prefix}{key} {problem}")
+
+    def unknown(keys: Iterable[str], allowed: tuple[str, ...], where: str) -> None:
+        for key in keys:
+            if key not in allowed:
+                raise fail(f"{where}{key}", f"is not a known setting (expected one of {', '.join(allowed)})")
+
+    def string(container: dict[str, Any], key: str, dotted: str) -> str | None:
+        if key not in container:
+            return None
+        value = container[key]
+        if not isinstance(value, str):
+            raise fail(dotted, f"must be a string, found {_type(value)}")
+        if not value.strip():
+            raise fail(dotted, "must not be empty")
+        return value
+
+    def boolean(container: dict[str, Any], key: str, dotted: str) -> bool | None:
+        if key not in container:
+            return None
+        value = container[key]
+        if not isinstance(value, bool):
+            raise fail(dotted, f"must be true or false, found {_type(value)}")
+        return value
+
+    def duration(key: str) -> str | None:
+        value = string(table, key, key)
+        if value is not None and not _DURATION.fullmatch(value.strip()):
+            raise fail(key, f'must be a PostgreSQL duration like "5s", "500ms", "1min" or "0", found {value!r}')
+        return value.strip() if value is not None else None
+
+    unknown(table, _TOP_KEYS, "")
+    raw_targets = table.get("targets", {})
+    if not isinstance(raw_targets, dict):
+        raise fail("targets", f"must be a table of [targets.<name>] tables, found {_type(raw_targets)}")
+
+    targets: dict[str, Target] = {}
+    for name, raw in raw_targets.items():
+        where = f"targets.{name}"
+        if not _TARGET_NAME.fullmatch(name):
+            raise fail(where, "has an invalid name (use letters, digits, '-', '_' or '.')")
+        if not isinstance(raw, dict):
+            raise fail(where, f"must be a table, found {_type(raw)}")
+        unknown(raw, _TARGET_KEYS, f"{where}.")
+        url_env = string(raw, "url_env", f"{where}.url_env")
+        if url_env is not None and not _ENV_NAME.fullmatch(url_env):
+            raise fail(f"{where}.url_env", f"must be an environment variable name, found {url_env!r}")
+        targets[name] = Target(
+            name=name,
+            url_env=url_env,
+            production=boolean(raw, "production", f"{where}.production"),
+            allow_push=boolean(raw, "allow_push", f"{where}.allow_push") or False,
+            database=string(raw, "database", f"{where}.database"),
+        )
+
+    default_target = string(table, "default_target", "default_target")
+    if default_target is not None and default_target not in targets:
+        configured = ", ".join(targets) or "none"
+        raise fail("default_target", f"names no configured target: {default_target!r} (configured: {configured})")
+
+    return Settings(
+        path=path,
+        targets=targets,
+        default_target=default_target,
+        lock_timeout=duration("lock_timeout"),
+        statement_timeout=duration("statement_timeout"),
+    )

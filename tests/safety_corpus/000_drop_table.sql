@@ -1,0 +1,2 @@
+-- expect: drop-table@0
+DROP TABLE "orders";

@@ -1,0 +1,2 @@
+-- expect: drop-column@0
+ALTER TABLE "users" DROP COLUMN "legacy_id";

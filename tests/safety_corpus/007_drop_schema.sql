@@ -1,0 +1,2 @@
+-- expect: drop-schema@0
+DROP SCHEMA "legacy" CASCADE;

@@ -1,0 +1,2 @@
+-- expect: truncate-table@0
+TRUNCATE "sessions";

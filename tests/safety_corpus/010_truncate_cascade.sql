@@ -1,0 +1,2 @@
+-- expect: truncate-cascade@0
+TRUNCATE "users" CASCADE;

@@ -1,0 +1,3 @@
+-- expect: (none)
+CREATE TABLE "staging" ("id" integer);--> statement-breakpoint
+TRUNCATE "staging";

@@ -1,0 +1,2 @@
+-- expect: delete-without-where@0
+DELETE FROM "sessions";

@@ -1,0 +1,3 @@
+-- expect: (none)
+-- mode: autocommit
+CREATE INDEX CONCURRENTLY IF NOT EXISTS "orders_user_idx" ON "orders" USING btree ("user_id");

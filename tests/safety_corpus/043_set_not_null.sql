@@ -1,0 +1,2 @@
+-- expect: set-not-null@0
+ALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL;

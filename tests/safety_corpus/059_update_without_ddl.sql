@@ -1,0 +1,2 @@
+-- expect: (none)
+UPDATE "users" SET "status" = 'active' WHERE "status" IS NULL;

@@ -1,0 +1,3 @@
+-- expect: (none)
+ALTER TABLE "settings" ADD COLUMN "value" text;--> statement-breakpoint
+INSERT INTO "settings" ("key", "value") VALUES ('theme', 'dark');

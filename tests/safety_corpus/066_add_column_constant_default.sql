@@ -1,0 +1,2 @@
+-- expect: (none)
+ALTER TABLE "users" ADD COLUMN "status" text DEFAULT 'active' NOT NULL;

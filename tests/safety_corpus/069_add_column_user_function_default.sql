@@ -1,0 +1,3 @@
+-- expect: add-column-volatile-default@0
+-- known-miss: add-column-volatile-default@0
+ALTER TABLE "links" ADD COLUMN "slug" text DEFAULT make_random_slug() NOT NULL;

@@ -1,0 +1,2 @@
+-- expect: add-column-serial-or-identity@0 add-primary-key@0
+ALTER TABLE "legacy" ADD COLUMN "id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "legacy_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1);

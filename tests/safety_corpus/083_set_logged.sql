@@ -1,0 +1,2 @@
+-- expect: table-rewrite-other@0
+ALTER TABLE "imports" SET LOGGED;

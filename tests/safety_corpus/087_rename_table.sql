@@ -1,0 +1,2 @@
+-- expect: rename-table@0
+ALTER TABLE "customers" RENAME TO "clients";

@@ -1,0 +1,3 @@
+-- expect: (none)
+CREATE TABLE "draft" ("id" integer);--> statement-breakpoint
+ALTER TABLE "draft" RENAME TO "drafts";

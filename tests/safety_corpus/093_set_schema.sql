@@ -1,0 +1,2 @@
+-- expect: set-schema@0
+ALTER TABLE "audit" SET SCHEMA "archive";

@@ -1,0 +1,2 @@
+-- expect: drop-view@0
+DROP VIEW "active_users";

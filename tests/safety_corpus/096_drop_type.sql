@@ -1,0 +1,2 @@
+-- expect: drop-type@0
+DROP TYPE "public"."mood";

@@ -1,0 +1,2 @@
+-- expect: drop-function@0
+DROP FUNCTION "touch_updated_at"();

@@ -1,0 +1,2 @@
+-- expect: drop-sequence@0
+DROP SEQUENCE "invoice_number_seq";

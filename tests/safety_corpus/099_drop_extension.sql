@@ -1,0 +1,2 @@
+-- expect: drop-extension@0
+DROP EXTENSION "pg_trgm";

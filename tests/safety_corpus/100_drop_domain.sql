@@ -1,0 +1,2 @@
+-- expect: drop-domain@0
+DROP DOMAIN "email";

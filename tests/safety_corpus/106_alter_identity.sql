@@ -1,0 +1,2 @@
+-- expect: alter-identity@0
+ALTER TABLE "users" ALTER COLUMN "id" SET GENERATED ALWAYS;

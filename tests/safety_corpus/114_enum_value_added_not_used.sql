@@ -1,0 +1,2 @@
+-- expect: (none)
+ALTER TYPE "public"."status" ADD VALUE 'archived' BEFORE 'deleted';

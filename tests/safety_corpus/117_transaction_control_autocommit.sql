@@ -1,0 +1,5 @@
+-- expect: (none)
+-- mode: autocommit
+BEGIN;
+ALTER TABLE IF EXISTS "users" ADD COLUMN IF NOT EXISTS "x" text;
+COMMIT;

@@ -1,0 +1,2 @@
+-- expect: (none)
+CREATE TABLE "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" ("id" integer);

@@ -1,0 +1,2 @@
+-- expect: (none)
+INSERT INTO "notes" ("body") VALUES ('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx');

@@ -1,0 +1,2 @@
+-- expect: duplicate-column-assignment@0
+CREATE TABLE "t" ("a" integer, "a" text);

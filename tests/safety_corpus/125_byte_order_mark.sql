@@ -1,0 +1,2 @@
+-- expect: syntax-error@0
+﻿CREATE TABLE "t" ("id" integer);

@@ -1,0 +1,2 @@
+-- expect: (none)
+-- Custom SQL migration file, put your code below! --

@@ -1,0 +1,3 @@
+-- expect: (none)
+-- squawk-ignore ban-drop-column
+ALTER TABLE "users" DROP COLUMN "legacy_id";

@@ -1,0 +1,344 @@
+"""The safety checklist: seed items, items derived from findings, toggling, reset rules and persistence."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from neontui.core.checklist import (
+    Checklist,
+    ChecklistError,
+    ChecklistState,
+    ChecklistStore,
+    CheckRecord,
+    default_checklist_dir,
+    derived_items,
+    pending_key,
+)
+from neontui.core.safety.model import DangerClass, Finding, Severity
+
+SEED_IDS = ["reviewed", "no-destructive-without-backup", "backwards-compatible", "tested-in-development",
+            "backup-taken"]
+SEED_LABELS = ["Migration SQL reviewed for correctness", "No destructive change without a backup",
+               "Backwards compatible, or a rollback strategy exists", "Tested in development",
+               "Database backed up (restore point or branch)"]
+KEY = pending_key([("0000_init", "a" * 64), ("0001_users", "b" * 64)])
+
+
+def finding(rule: str, danger: DangerClass = DangerClass.OTHER, severity: Severity = Severity.WARNING, *,
+            tag: str = "0001_users", statement: int = 0, line: int = 1, suppressed: bool = False) -> Finding:
+    return Finding(rule=rule, severity=severity, danger=danger, tag=tag, statement=statement, line=line, column=1,
+                   message=f"{rule} message", lock=None, blocks=None, explanation="why", help="do this",
+                   suppressed=suppressed, suppressed_by="-- neontui-ignore" if suppressed else None)
+
+
+DROP_COLUMN = finding("drop-column", DangerClass.DATA_LOSS, line=3)
+DROP_TABLE = finding("drop-table", DangerClass.DATA_LOSS, statement=1, line=5)
+INDEX = finding("create-index-non-concurrent", DangerClass.BLOCKING_LOCK, statement=2, line=7)
+REWRITE = finding("change-column-type", DangerClass.TABLE_REWRITE, statement=3, line=9)
+RENAME = finding("rename-column", DangerClass.BACKWARD_INCOMPATIBLE, statement=4, line=11)
+TX_CONTROL = finding("transaction-control-in-migration", statement=5, line=13)
+CONCURRENT_WARNING = finding("cannot-run-in-transaction", DangerClass.OTHER, statement=6, line=15)
+LONG_NAME = finding("identifier-too-long", statement=7, line=17)
+SYNTAX = finding("syntax-error", severity=Severity.ERROR, statement=8, line=19)
+CONCURRENT_ERROR = finding("cannot-run-in-transaction", severity=Severity.ERROR, statement=9, line=21)
+SYNTAX_2 = finding("syntax-error", severity=Severity.ERROR, tag="0002_more", line=2)
+ADVICE = finding("json-column", severity=Severity.INFO)
+SUPPRESSED = finding("drop-column", DangerClass.DATA_LOSS, suppressed=True, statement=10)
+SUPPRESSED_ERROR = finding("syntax-error", severity=Severity.ERROR, suppressed=True, statement=11)
+
+
+def ids(checklist: Checklist) -> list[str]:
+    return [item.id for item in checklist.items]
+
+
+# --- items ----------------------------------------------------------------------------------------------
+
+
+def test_seed_items_in_order_without_findings() -> None:
+    checklist = Checklist(KEY)
+    assert ids(checklist) == SEED_IDS
+    assert [i.label for i in checklist.items] == SEED_LABELS
+    assert all(not i.checked and not i.derived and i.can_check and i.detail for i in checklist.items)
+    assert checklist.progress == (0, 5)
+    assert not checklist.complete and not checklist.has_errors
+
+
+def test_derived_items_from_every_kind_of_warning() -> None:
+    findings = [RENAME, DROP_COLUMN, INDEX, TX_CONTROL, REWRITE, LONG_NAME, DROP_TABLE, CONCURRENT_WARNING]
+    derived = {i.id: i for i in derived_items(findings)}
+    assert list(derived) == ["ack-data-loss", "ack-blocking-lock", "ack-backward-incompatible",
+                             "ack-no-transaction", "ack-other"]
+    assert derived["ack-data-loss"].label == "Data-loss findings acknowledged (2)"
+    assert derived["ack-data-loss"].detail == "drop-column at 0001_users:3, drop-table at 0001_users:5"
+    assert derived["ack-data-loss"].findings == (DROP_COLUMN.key, DROP_TABLE.key)
+    assert derived["ack-blocking-lock"].label == "Blocking-lock and table-rewrite findings acknowledged (2)"
+    assert derived["ack-blocking-lock"].findings == (INDEX.key, REWRITE.key)
+    assert derived["ack-backward-incompatible"].label == "Backward-incompatible findings acknowledged (1)"
+    assert derived["ack-no-transaction"].label == "Statements that cannot run in a transaction acknowledged (2)"
+    assert derived["ack-no-transaction"].findings == (TX_CONTROL.key, CONCURRENT_WARNING.key)
+    assert derived["ack-other"].label == "Other findings acknowledged (1)"
+    assert all(i.derived and i.can_check and not i.checked for i in derived.values())
+
+    checklist = Checklist(KEY, findings)
+    assert ids(checklist) == [*SEED_IDS, *derived]
+    assert checklist.progress == (0, 10)
+
+
+def test_errors_make_an_item_that_can_never_be_checked() -> None:
+    checklist = Checklist(KEY, [DROP_COLUMN, SYNTAX, CONCURRENT_ERROR, SYNTAX_2])
+    assert ids(checklist) == [*SEED_IDS, "fix-errors", "ack-data-loss"]
+    errors = checklist.item("fix-errors")
+    assert errors.label == "Fix 3 errors: syntax-error, cannot-run-in-transaction"
+    assert errors.derived and not errors.can_check and not errors.checked
+    assert "0002_more:2" in errors.detail
+    assert checklist.has_errors
+    with pytest.raises(ChecklistError, match="errors cannot be acknowledged"):
+        checklist.check("fix-errors")
+    with pytest.raises(ChecklistError):
+        checklist.toggle("fix-errors")
+    for item in checklist.items:
+        if item.can_check:
+            checklist.check(item.id)
+    assert checklist.progress == (6, 7)
+    assert not checklist.complete
+    assert checklist.unchecked_labels == ("Fix 3 errors: syntax-error, cannot-run-in-transaction",)
+
+
+def test_one_error_label_is_singular() -> None:
+    assert derived_items([SYNTAX])[0].label == "Fix 1 error: syntax-error"
+
+
+def test_cannot_run_in_transaction_as_an_error_is_not_acknowledgeable() -> None:
+    assert [i.id for i in derived_items([CONCURRENT_ERROR])] == ["fix-errors"]
+
+
+def test_suppressed_and_info_findings_derive_nothing() -> None:
+    assert derived_items([ADVICE, SUPPRESSED, SUPPRESSED_ERROR]) == ()
+    assert ids(Checklist(KEY, [ADVICE, SUPPRESSED, SUPPRESSED_ERROR])) == SEED_IDS
+
+
+# --- state ----------------------------------------------------------------------------------------------
+
+
+def test_toggle_check_uncheck_progress() -> None:
+    checklist = Checklist(KEY, [DROP_COLUMN])
+    assert checklist.toggle("reviewed") is True
+    assert checklist.item("reviewed").checked
+    assert checklist.progress == (1, 6)
+    assert checklist.toggle("reviewed") is False
+    assert checklist.progress == (0, 6)
+    checklist.check("backup-taken")
+    checklist.check("backup-taken")  # idempotent
+    assert checklist.progress == (1, 6)
+    checklist.uncheck("backup-taken")
+    checklist.uncheck("backup-taken")  # idempotent
+    assert checklist.progress == (0, 6)
+
+
+def test_complete_and_unchecked_labels() -> None:
+    checklist = Checklist(KEY, [DROP_COLUMN])
+    for item_id in SEED_IDS[:3]:
+        checklist.check(item_id)
+    assert checklist.unchecked_labels == ("Tested in development", "Database backed up (restore point or branch)",
+                                          "Data-loss findings acknowledged (1)")
+    for item_id in ("tested-in-development", "backup-taken", "ack-data-loss"):
+        checklist.check(item_id)
+    assert checklist.complete and checklist.progress == (6, 6) and checklist.unchecked_labels == ()
+
+
+def test_unknown_item_id() -> None:
+    checklist = Checklist(KEY)
+    for method in (checklist.check, checklist.uncheck, checklist.toggle, checklist.item):
+        with pytest.raises(ChecklistError, match="unknown checklist item 'nope'"):
+            method("nope")
+
+
+def test_a_check_records_who_when_and_which_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("getpass.getuser", lambda: "alice")
+    checklist = Checklist(KEY, [DROP_COLUMN, DROP_TABLE])
+    before = datetime.now(UTC).replace(microsecond=0)
+    checklist.check("ack-data-loss")
+    checklist.check("reviewed", by="bob")
+    record = checklist.checks["ack-data-loss"]
+    assert record.by == "alice"
+    assert record.findings == (DROP_COLUMN.key, DROP_TABLE.key)
+    at = datetime.fromisoformat(record.at)
+    assert at.utcoffset() is not None and at.utcoffset().total_seconds() == 0
+    assert before <= at <= datetime.now(UTC)
+    assert checklist.checks["reviewed"].by == "bob" and checklist.checks["reviewed"].findings == ()
+
+
+def test_operator_falls_back_when_getuser_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> str:
+        raise OSError("no user")
+
+    monkeypatch.setattr("getpass.getuser", broken)
+    checklist = Checklist(KEY)
+    checklist.check("reviewed")
+    assert checklist.checks["reviewed"].by == "unknown"
+
+
+def test_pending_key() -> None:
+    pairs = [("0000_init", "a" * 64), ("0001_users", "b" * 64)]
+    assert pending_key(pairs) == KEY
+    assert len(KEY) == 64 and int(KEY, 16) >= 0
+    assert pending_key(reversed(pairs)) != KEY  # order matters
+    assert pending_key([("0000_init", "a" * 64), ("0001_users", "c" * 64)]) != KEY  # an edited file
+    assert pending_key([("0000_init", "a" * 64)]) != KEY
+    assert pending_key([("a,b", "c")]) != pending_key([("a", "b,c")])  # no separator ambiguity
+
+    class Migration:
+        def __init__(self, tag: str, hash: str) -> None:
+            self.tag, self.hash = tag, hash
+
+    assert pending_key(Migration(t, h) for t, h in pairs) == KEY
+
+
+def test_for_pending_keeps_state_for_the_same_key() -> None:
+    findings = [DROP_COLUMN]
+    first = Checklist.for_pending(KEY, findings, None)
+    first.check("reviewed")
+    first.check("ack-data-loss")
+    again = Checklist.for_pending(KEY, findings, first.state)
+    assert [i.id for i in again.items if i.checked] == ["reviewed", "ack-data-loss"]
+    assert again.checks == first.checks
+
+
+def test_for_pending_resets_seed_and_derived_items_when_the_key_changes() -> None:
+    first = Checklist.for_pending(KEY, [DROP_COLUMN], None)
+    for item in first.items:
+        first.check(item.id)
+    assert first.complete
+    other_key = pending_key([("0000_init", "a" * 64), ("0001_users", "d" * 64)])
+    fresh = Checklist.for_pending(other_key, [DROP_COLUMN], first.state)
+    assert fresh.progress == (0, 6)
+    assert fresh.pending_key == other_key
+
+
+def test_an_acknowledgement_is_dropped_when_its_findings_change() -> None:
+    first = Checklist.for_pending(KEY, [DROP_COLUMN, INDEX], None)
+    first.check("reviewed")
+    first.check("ack-data-loss")
+    first.check("ack-blocking-lock")
+    # Same SQL, but the review now also reports DROP_TABLE (e.g. a newer neontui).
+    again = Checklist.for_pending(KEY, [DROP_COLUMN, DROP_TABLE, INDEX], first.state)
+    assert [i.id for i in again.items if i.checked] == ["reviewed", "ack-blocking-lock"]
+
+
+def test_checks_for_items_that_no_longer_exist_are_dropped() -> None:
+    state = ChecklistState(KEY, {
+        "ack-data-loss": CheckRecord("alice", "2024-01-01T00:00:00+00:00", (DROP_COLUMN.key,)),
+        "fix-errors": CheckRecord("mallory", "2024-01-01T00:00:00+00:00", (SYNTAX.key,)),  # forged: not checkable
+        "bogus": CheckRecord("alice", "2024-01-01T00:00:00+00:00"),
+        "reviewed": CheckRecord("alice", "2024-01-01T00:00:00+00:00"),
+    })
+    checklist = Checklist.for_pending(KEY, [SYNTAX], state)
+    assert list(checklist.checks) == ["reviewed"]
+    assert not checklist.item("fix-errors").checked
+
+
+# --- persistence ----------------------------------------------------------------------------------------
+
+
+def test_store_round_trip(tmp_path: Path) -> None:
+    store = ChecklistStore(tmp_path / "state")
+    project = tmp_path / "project"
+    project.mkdir()
+    checklist = store.open(project, "prod", KEY, [DROP_COLUMN])
+    assert checklist.progress == (0, 6)
+    checklist.check("reviewed", by="alice")
+    checklist.check("ack-data-loss", by="bob")
+    assert store.save(project, "prod", checklist.state) is True
+
+    loaded = store.load(project, "prod", KEY)
+    assert loaded == ChecklistState(KEY, checklist.checks)
+    reopened = store.open(project, "prod", KEY, [DROP_COLUMN])
+    assert reopened.checks == checklist.checks
+    assert reopened.checks["ack-data-loss"].findings == (DROP_COLUMN.key,)
+
+    data = json.loads(store.file_for(project, "prod", KEY).read_text())
+    assert data["version"] == 1 and data["target"] == "prod" and data["root"] == str(project.resolve())
+    assert data["checks"]["reviewed"]["by"] == "alice"
+
+
+def test_store_keys_by_project_target_and_pending_key(tmp_path: Path) -> None:
+    store = ChecklistStore(tmp_path)
+    checklist = Checklist(KEY)
+    checklist.check("reviewed")
+    store.save(tmp_path / "a", "prod", checklist.state)
+    assert store.load(tmp_path / "a", "prod", KEY).checks
+    assert not store.load(tmp_path / "a", "dev", KEY).checks
+    assert not store.load(tmp_path / "a", None, KEY).checks
+    assert not store.load(tmp_path / "b", "prod", KEY).checks
+    other = pending_key([("x", "y")])
+    assert store.load(tmp_path / "a", "prod", other) == ChecklistState(other, {})
+    assert store.file_for(tmp_path / "a", "prod", KEY) != store.file_for(tmp_path / "a", "prod", other)
+
+
+def test_store_missing_file_is_empty(tmp_path: Path) -> None:
+    assert ChecklistStore(tmp_path / "nothing").load(tmp_path, None, KEY) == ChecklistState(KEY, {})
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"{not json",
+        b"\xff\xfe garbage",
+        b"[]",
+        b'{"version": 2, "pending_key": "KEY", "checks": {}}',
+        b'{"version": 1, "pending_key": "other", "checks": {"reviewed": {"by": "a", "at": "t"}}}',
+        b'{"version": 1, "pending_key": "KEY", "checks": []}',
+        b'{"version": 1, "pending_key": "KEY"}',
+    ],
+)
+def test_store_corrupt_file_is_empty(tmp_path: Path, content: bytes) -> None:
+    store = ChecklistStore(tmp_path)
+    path = store.file_for(tmp_path, "prod", KEY)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content.replace(b"KEY", KEY.encode()))
+    assert store.load(tmp_path, "prod", KEY) == ChecklistState(KEY, {})
+    assert store.open(tmp_path, "prod", KEY, [DROP_COLUMN]).progress == (0, 6)
+
+
+def test_store_skips_damaged_entries_only(tmp_path: Path) -> None:
+    store = ChecklistStore(tmp_path)
+    path = store.file_for(tmp_path, None, KEY)
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"version": 1, "pending_key": KEY, "checks": {
+        "reviewed": {"by": "alice", "at": "2024-01-01T00:00:00+00:00"},
+        "backup-taken": {"by": 3, "at": "x"},
+        "tested-in-development": "yes",
+        "backwards-compatible": {"by": "a", "at": "b", "findings": [1]},
+    }}))
+    assert store.load(tmp_path, None, KEY).checks == {
+        "reviewed": CheckRecord("alice", "2024-01-01T00:00:00+00:00", ()),
+    }
+
+
+def test_store_save_failure_returns_false(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")  # the state dir would have to be created inside a regular file
+    store = ChecklistStore(blocker / "checklists")
+    assert store.save(tmp_path, "prod", Checklist(KEY).state) is False
+
+
+def test_store_save_leaves_no_temporary_files(tmp_path: Path) -> None:
+    store = ChecklistStore(tmp_path)
+    store.save(tmp_path, "prod", Checklist(KEY).state)
+    store.save(tmp_path, "prod", Checklist(KEY).state)
+    files = list(store.file_for(tmp_path, "prod", KEY).parent.iterdir())
+    assert [f.name for f in files] == [f"{KEY}.json"]
+
+
+def test_default_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    assert default_checklist_dir() == tmp_path / "neontui" / "checklists"
+    assert ChecklistStore().path == tmp_path / "neontui" / "checklists"
+    monkeypatch.delenv("XDG_STATE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_checklist_dir() == tmp_path / "home" / ".local" / "state" / "neontui" / "checklists"

@@ -1,0 +1,131 @@
+"""`neontui lint` and `neontui rollback-sql` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+
+from neontui.core.connection import connect
+from neontui.core.journal import read_journal
+from neontui.core.migrator import apply_pending
+from tests.factories import entry, make_folder
+
+B = "--> statement-breakpoint\n"
+CONFIG = ("import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', "
+          "schema: './s.ts', out: './drizzle', dbCredentials: { url: process.env.DATABASE_URL! } });\n")
+RISKY = (b'ALTER TABLE "users" ADD COLUMN "billing_email" text NOT NULL;' + B.encode()
+         + b'CREATE INDEX CONCURRENTLY "users_email_idx" ON "users" ("email");')
+
+
+def neontui(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | (env or {})
+    return subprocess.run([sys.executable, "-m", "neontui", *args], cwd=cwd, env=environ, capture_output=True,
+                          text=True, timeout=120, stdin=subprocess.DEVNULL)
+
+
+def project(root: Path) -> Path:
+    (root / "drizzle.config.ts").write_text(CONFIG)
+    make_folder(root, [entry(0, "0000_init", 1000), entry(1, "0001_risky", 2000)],
+                {"0000_init": b'CREATE TABLE "users" ("id" serial PRIMARY KEY, "email" text);',
+                 "0001_risky": RISKY})
+    return root
+
+
+def test_text_output_is_compiler_style_with_help_and_exit_code(tmp_path):
+    path = tmp_path / "0001_risky.sql"
+    path.write_bytes(RISKY)
+    result = neontui("lint", str(path), cwd=tmp_path)
+    assert result.returncode == 1  # cannot-run-in-transaction is an error
+    lines = result.stdout.splitlines()
+    assert lines[0] == ('0001_risky.sql:1:1: warning[add-column-required-no-default]: adding NOT NULL column '
+                        '"billing_email" of "users" without a default fails if "users" has rows, and breaks '
+                        'inserts of the running application')
+    assert '0001_risky.sql:2:1: error[cannot-run-in-transaction]: CREATE INDEX CONCURRENTLY "users_email_idx" ' \
+           'cannot run inside the migration transaction (25001)' in lines
+    assert any(line.startswith("  = help: ") for line in lines)
+    assert lines[-1] == "lint: 1 error(s), 1 warning(s), 0 info, 0 suppressed in 1 migration(s), 2 statement(s)"
+
+
+def test_warnings_only_exit_zero_unless_fail_on_warning(tmp_path):
+    path = tmp_path / "a.sql"
+    path.write_text('DROP TABLE "old";')
+    assert neontui("lint", str(path)).returncode == 0
+    assert neontui("lint", str(path), "--fail-on", "warning").returncode == 1
+
+
+def test_json_and_github_formats(tmp_path):
+    path = tmp_path / "0001_risky.sql"
+    path.write_bytes(RISKY)
+    doc = json.loads(neontui("lint", str(path), "--format", "json").stdout)
+    assert doc["schema_version"] == 1 and doc["summary"] == {"errors": 1, "warnings": 1, "info": 0, "suppressed": 0}
+    first = doc["findings"][0]
+    assert {k: first[k] for k in ("rule", "severity", "class", "tag", "statement", "line", "column", "file")} == {
+        "rule": "add-column-required-no-default", "severity": "warning", "class": "backward-incompatible",
+        "tag": "0001_risky", "statement": 0, "line": 1, "column": 1, "file": os.path.relpath(path)}
+    github = neontui("lint", str(path), "--format", "github", cwd=tmp_path).stdout.splitlines()
+    assert github[1].startswith("::error file=0001_risky.sql,line=2,col=1,title=cannot-run-in-transaction::")
+
+
+def test_a_folder_is_one_run_in_journal_order(tmp_path):
+    out = project(tmp_path) / "drizzle"
+    doc = json.loads(neontui("lint", str(out), "--format", "json").stdout)
+    assert doc["migrations"] == ["0000_init", "0001_risky"]
+    # "users" is created in the same run, so adding a required column to it is safe; CONCURRENTLY still fails.
+    assert [f["rule"] for f in doc["findings"]] == ["cannot-run-in-transaction"]
+
+
+def test_pending_reviews_what_drizzle_would_run_with_the_server_version(tmp_path, database_url):
+    root = project(tmp_path)
+    with connect(database_url) as conn:
+        apply_pending(conn, read_journal(root / "drizzle"), "drizzle", "__drizzle_migrations", limit=1)
+    result = neontui("lint", "--format", "json", cwd=root, env={"DATABASE_URL": database_url})
+    doc = json.loads(result.stdout)
+    with psycopg.connect(database_url) as conn:
+        version = int(conn.execute("show server_version_num").fetchone()[0])
+    assert doc["migrations"] == ["0001_risky"] and doc["pg_version"] == version
+    assert [f["rule"] for f in doc["findings"]] == ["add-column-required-no-default", "cannot-run-in-transaction"]
+    assert result.returncode == 1
+
+
+def test_pending_uses_live_column_types(tmp_path, database_url):
+    (tmp_path / "drizzle.config.ts").write_text(CONFIG)
+    make_folder(tmp_path, [entry(0, "0000_init", 1000), entry(1, "0001_widen", 2000)],
+                {"0000_init": b'CREATE TABLE "users" ("name" varchar(40));',
+                 "0001_widen": b'ALTER TABLE "users" ALTER COLUMN "name" SET DATA TYPE varchar(80);'})
+    with connect(database_url) as conn:
+        apply_pending(conn, read_journal(tmp_path / "drizzle"), "drizzle", "__drizzle_migrations", limit=1)
+    offline = json.loads(neontui("lint", "drizzle/0001_widen.sql", "--format", "json", cwd=tmp_path).stdout)
+    assert [f["rule"] for f in offline["findings"]] == ["change-column-type"]
+    live = json.loads(neontui("lint", "--pending", "--format", "json", cwd=tmp_path,
+                              env={"DATABASE_URL": database_url}).stdout)
+    assert live["findings"] == []  # the server says varchar(40): widening needs no rewrite
+
+
+def test_bad_input_is_one_line(tmp_path):
+    missing = neontui("lint", str(tmp_path / "nope.sql"))
+    assert missing.returncode == 64 and missing.stderr.startswith("neontui: error: ") and "does not exist" in \
+        missing.stderr and "Traceback" not in missing.stderr
+    version = neontui("lint", str(tmp_path), "--pg-version", "sixteen")
+    assert version.returncode == 64 and "not a PostgreSQL version" in version.stderr
+    binary = tmp_path / "b.sql"
+    binary.write_bytes(b"\xff\xfe\x00garbage\x00;--> statement-breakpoint\nDROP TABLE \"x\";")
+    result = neontui("lint", str(binary), "--format", "json")
+    assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["syntax-error", "drop-table"]
+
+
+def test_rollback_sql_prints_and_writes(tmp_path):
+    root = project(tmp_path)
+    printed = neontui("rollback-sql", "0001", str(root))
+    assert printed.returncode == 0
+    assert 'DROP INDEX CONCURRENTLY "users_email_idx";' in printed.stdout
+    assert 'ALTER TABLE "users" DROP COLUMN "billing_email";' in printed.stdout
+    target = tmp_path / "undo.sql"
+    written = neontui("rollback-sql", "0001_risky", str(root), "--output", str(target))
+    assert written.returncode == 0 and target.read_text() == printed.stdout
+    unknown = neontui("rollback-sql", "0009", str(root))
+    assert unknown.returncode == 64 and "is not in the journal" in unknown.stderr

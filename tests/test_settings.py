@@ -1,0 +1,203 @@
+"""neontui.toml / [tool.neontui]: discovery, the schema, and a one-line error for every invalid value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from neontui.core.errors import ConfigError
+from neontui.core.settings import Settings, Target, load_settings
+
+FULL = """\
+default_target = "dev"
+lock_timeout = "5s"
+statement_timeout = "0"
+
+[targets.dev]
+url_env = "DATABASE_URL"
+production = false
+
+[targets.prod]
+url_env = "PROD_DATABASE_URL"
+production = true
+allow_push = false
+database = "neondb"
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A repository root (has .git) with the project one level down."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "db").mkdir()
+    return tmp_path
+
+
+def test_full_schema(repo: Path) -> None:
+    path = write(repo / "db" / "neontui.toml", FULL)
+    settings = load_settings(repo / "db")
+    assert settings == Settings(
+        path=path,
+        targets={
+            "dev": Target("dev", "DATABASE_URL", False, False, None),
+            "prod": Target("prod", "PROD_DATABASE_URL", True, False, "neondb"),
+        },
+        default_target="dev",
+        lock_timeout="5s",
+        statement_timeout="0",
+    )
+    assert settings.source == "neontui.toml"
+
+
+def test_no_file_gives_empty_settings(repo: Path) -> None:
+    settings = load_settings(repo / "db")
+    assert settings == Settings()
+    assert settings.path is None and settings.targets == {} and settings.default_target is None
+
+
+def test_optional_keys_default(repo: Path) -> None:
+    write(repo / "db" / "neontui.toml", "[targets.x]\n")
+    assert load_settings(repo / "db").targets == {"x": Target("x", None, None, False, None)}
+
+
+def test_pyproject_tool_table(repo: Path) -> None:
+    body = FULL.replace("[targets.", "[tool.neontui.targets.")
+    body = "[tool.neontui]\n" + body
+    path = write(repo / "db" / "pyproject.toml", "[project]\nname = 'x'\n\n" + body)
+    settings = load_settings(repo / "db")
+    assert settings.path == path
+    assert settings.targets["prod"].production is True
+    assert settings.source == "[tool.neontui] in pyproject.toml"
+
+
+def test_neontui_toml_wins_over_pyproject_in_the_same_directory(repo: Path) -> None:
+    write(repo / "db" / "pyproject.toml", "[tool.neontui]\ndefault_target = 'nope'\n")
+    path = write(repo / "db" / "neontui.toml", 'lock_timeout = "1s"\n')
+    settings = load_settings(repo / "db")
+    assert settings.path == path and settings.lock_timeout == "1s"
+
+
+def test_walks_up_to_the_repository_root_and_nearest_wins(repo: Path) -> None:
+    root_file = write(repo / "neontui.toml", 'lock_timeout = "9s"\n')
+    assert load_settings(repo / "db").path == root_file
+    near = write(repo / "db" / "pyproject.toml", "[tool.neontui]\nlock_timeout = '2s'\n")
+    settings = load_settings(repo / "db")
+    assert settings.path == near and settings.lock_timeout == "2s"
+
+
+def test_pyproject_without_tool_neontui_is_skipped(repo: Path) -> None:
+    write(repo / "db" / "pyproject.toml", "[tool.ruff]\nline-length = 120\n")
+    root_file = write(repo / "neontui.toml", "")
+    assert load_settings(repo / "db").path == root_file
+
+
+def test_stops_at_the_repository_root(tmp_path: Path) -> None:
+    write(tmp_path / "neontui.toml", 'lock_timeout = "9s"\n')  # above the repository: not ours
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "db").mkdir()
+    assert load_settings(tmp_path / "repo" / "db") == Settings()
+
+
+def test_repository_root_itself_is_searched(tmp_path: Path) -> None:
+    (tmp_path / "repo").mkdir()
+    write(tmp_path / "repo" / ".git", "gitdir: elsewhere\n")  # worktrees and submodules have a .git file
+    path = write(tmp_path / "repo" / "neontui.toml", "")
+    (tmp_path / "repo" / "db").mkdir()
+    assert load_settings(tmp_path / "repo" / "db").path == path
+
+
+@pytest.mark.parametrize("value", ["5s", "500ms", "1min", "0", "250", "1.5s", "2h", "1d", "100us", "5 s"])
+def test_durations_accepted(repo: Path, value: str) -> None:
+    write(repo / "db" / "neontui.toml", f'lock_timeout = "{value}"\nstatement_timeout = "{value}"\n')
+    settings = load_settings(repo / "db")
+    assert settings.lock_timeout == settings.statement_timeout == value
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("colour = 'red'\n", "colour is not a known setting (expected one of default_target, lock_timeout, "
+                             "statement_timeout, targets)"),
+        ("default_target = 3\n", "default_target must be a string, found a number"),
+        ("default_target = ''\n", "default_target must not be empty"),
+        ("default_target = 'prod'\n", "default_target names no configured target: 'prod' (configured: none)"),
+        ("default_target = 'prod'\n[targets.dev]\n",
+         "default_target names no configured target: 'prod' (configured: dev)"),
+        ("lock_timeout = 5\n", "lock_timeout must be a string, found a number"),
+        ("lock_timeout = '5 seconds'\n",
+         "lock_timeout must be a PostgreSQL duration like \"5s\", \"500ms\", \"1min\" or \"0\", found '5 seconds'"),
+        ("statement_timeout = '1s; DROP TABLE x'\n", "statement_timeout must be a PostgreSQL duration"),
+        ("statement_timeout = true\n", "statement_timeout must be a string, found a boolean"),
+        ("targets = 'prod'\n", "targets must be a table of [targets.<name>] tables, found a string"),
+        ("targets = ['prod']\n", "targets must be a table of [targets.<name>] tables, found an array"),
+        ("[targets]\nprod = 1\n", "targets.prod must be a table, found a number"),
+        ("[targets.'bad name']\n", "targets.bad name has an invalid name"),
+        ("[targets.prod]\nurl = 'x'\n",
+         "targets.prod.url is not a known setting (expected one of url_env, production, allow_push, database)"),
+        ("[targets.prod]\nurl_env = 1\n", "targets.prod.url_env must be a string, found a number"),
+        ("[targets.prod]\nurl_env = 'postgres://x'\n",
+         "targets.prod.url_env must be an environment variable name, found 'postgres://x'"),
+        ("[targets.prod]\nproduction = 'yes'\n", "targets.prod.production must be true or false, found a string"),
+        ("[targets.prod]\nproduction = 1\n", "targets.prod.production must be true or false, found a number"),
+        ("[targets.prod]\nallow_push = 'true'\n", "targets.prod.allow_push must be true or false, found a string"),
+        ("[targets.prod]\ndatabase = 7\n", "targets.prod.database must be a string, found a number"),
+        ("[targets.prod]\ndatabase = ''\n", "targets.prod.database must not be empty"),
+        ("[targets.prod]\ndatabase = 1979-05-27\n", "targets.prod.database must be a string, found a date"),
+    ],
+)
+def test_validation_errors_name_the_file_and_the_key(repo: Path, body: str, message: str) -> None:
+    path = write(repo / "db" / "neontui.toml", body)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(repo / "db")
+    text = caught.value.one_line()
+    assert text.startswith(f"{path}: {message}")
+    assert "\n" not in text
+
+
+def test_validation_error_in_pyproject_names_the_dotted_key(repo: Path) -> None:
+    path = write(repo / "db" / "pyproject.toml", "[tool.neontui.targets.prod]\nproduction = 'yes'\n")
+    with pytest.raises(ConfigError, match="production must") as caught:
+        load_settings(repo / "db")
+    assert caught.value.one_line() == (
+        f"{path}: tool.neontui.targets.prod.production must be true or false, found a string"
+    )
+
+
+def test_tool_neontui_must_be_a_table(repo: Path) -> None:
+    path = write(repo / "db" / "pyproject.toml", "[tool]\nneontui = 'on'\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(repo / "db")
+    assert caught.value.one_line() == f"{path}: tool.neontui must be a table, found a string"
+
+
+@pytest.mark.parametrize("name", ["neontui.toml", "pyproject.toml"])
+def test_invalid_toml_is_one_line(repo: Path, name: str) -> None:
+    # A broken pyproject is an error too: it might have held production = true.
+    path = write(repo / "db" / name, "[targets.prod\nproduction = true\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(repo / "db")
+    text = caught.value.one_line()
+    assert text.startswith(f"{path}: invalid TOML: ")
+    assert "\n" not in text
+
+
+def test_unreadable_file(repo: Path) -> None:
+    path = repo / "db" / "neontui.toml"
+    path.write_bytes(b"lock_timeout = '\xff'\n")
+    with pytest.raises(ConfigError, match=r"neontui\.toml"):
+        load_settings(repo / "db")
+
+
+def test_settings_are_hashable_and_frozen(repo: Path) -> None:
+    write(repo / "db" / "neontui.toml", FULL)
+    settings = load_settings(repo / "db")
+    hash(settings)
+    with pytest.raises(AttributeError):
+        settings.default_target = "prod"  # type: ignore[misc]
