@@ -20,7 +20,7 @@ from neontui.core.crash import write_crash_report
 from neontui.core.errors import ExitCode, NeontuiError, UsageError
 from neontui.core.redact import redact
 
-COMMANDS = ("status", "doctor", "demo", "lint", "rollback-sql")
+COMMANDS = ("status", "doctor", "demo", "lint", "rollback-sql", "checklist")
 STATE_SYMBOLS = {
     "applied": ("✓", "32"), "pending": ("→", "33"), "edited": ("✎", "31"), "skipped": ("⤼", "31"),
     "missing-file": ("✗", "31"), "ledger-only": ("?", "35"), "unlisted-file": ("+", "35"),
@@ -72,6 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--advisory", action="store_true", help="also show advisory (info) findings")
     lint.add_argument("--enable", action="append", default=[], metavar="RULE", help="enable an off-by-default rule")
     lint.add_argument("--fail-on", choices=("error", "warning"), default="error")
+    checklist = sub.add_parser("checklist", help="the safety checklist of the pending migrations, and what it unlocks",
+                               description="Shows the checklist for the pending batch (seed items plus items derived "
+                                           "from the review), toggles items, and says whether migrate and push may "
+                                           "run. Exit codes: 0 complete, 1 items unchecked, 3 error.")
+    project_args(checklist)
+    checklist.add_argument("--check", action="append", default=[], metavar="ID", help="check an item (repeatable)")
+    checklist.add_argument("--uncheck", action="append", default=[], metavar="ID", help="uncheck an item")
+    checklist.add_argument("--env", help="production or development (overrides NEONTUI_ENV and neontui.toml)")
+    checklist.add_argument("--target", help="a target name from neontui.toml")
     rollback = sub.add_parser("rollback-sql", help="derive the rollback SQL of a migration")
     rollback.add_argument("tag", metavar="TAG", help="the migration's tag, or a unique prefix such as 0003")
     rollback.add_argument("project_dir", nargs="?", default=".", metavar="PROJECT_DIR")
@@ -111,6 +120,8 @@ def _run(args: argparse.Namespace) -> ExitCode:
         return _lint(args)
     if args.command == "rollback-sql":
         return _rollback(args)
+    if args.command == "checklist":
+        return _checklist(args)
     start = Path(args.project_dir)
     if args.command == "doctor":
         return _doctor(start, args)
@@ -151,6 +162,43 @@ def _lint(args: argparse.Namespace) -> ExitCode:
     live = [f for f in review.findings if not f.suppressed]
     failing = {Severity.ERROR} | ({Severity.WARNING} if args.fail_on == "warning" else set())
     return ExitCode.PENDING if any(f.severity in failing for f in live) else ExitCode.OK
+
+
+def _checklist(args: argparse.Namespace) -> ExitCode:
+    from neontui.core.gate import open_gate
+
+    gate = open_gate(_load_project(Path(args.project_dir), args), env_flag=args.env, target_name=args.target)
+    for item_id in args.check:
+        gate.checklist.check(item_id)
+    for item_id in args.uncheck:
+        gate.checklist.uncheck(item_id)
+    if (args.check or args.uncheck) and not gate.save():
+        _note("warning: the checklist could not be saved")
+    done, total = gate.checklist.progress
+    decisions = {action: gate.decide(action) for action in ("migrate", "push")}
+    if args.json:
+        _print_json({
+            "environment": {"name": gate.environment.name, "production": gate.environment.production,
+                            "reason": gate.environment.reason, "target": gate.environment.target},
+            "pending": [m.tag for m in gate.pending.migrations], "progress": {"done": done, "total": total},
+            "complete": gate.checklist.complete,
+            "items": [{"id": i.id, "label": i.label, "checked": i.checked, "derived": i.derived,
+                       "can_check": i.can_check, "detail": i.detail} for i in gate.checklist.items],
+            "actions": {a: {"allowed": d.allowed, "reasons": list(d.reasons), "confirmation": d.confirmation}
+                        for a, d in decisions.items()},
+        })
+    else:
+        env = gate.environment
+        print(f"{'PRODUCTION' if env.production else 'development'} ({env.reason})")
+        print(f"pending: {', '.join(m.tag for m in gate.pending.migrations) or 'nothing'}")
+        print(f"checklist {done}/{total}")
+        for item in gate.checklist.items:
+            mark = "x" if item.checked else ("!" if not item.can_check else " ")
+            print(f"  [{mark}] {item.id:<30} {item.label}")
+        for action, decision in decisions.items():
+            state = "allowed" if decision.allowed else "; ".join(decision.reasons)
+            print(f"{action}: {state}")
+    return ExitCode.OK if gate.checklist.complete else ExitCode.PENDING
 
 
 def _rollback(args: argparse.Namespace) -> ExitCode:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from neontui.core.errors import UsageError
-from neontui.core.journal import JOURNAL_RELPATH, decode_sql, read_journal
+from neontui.core.journal import JOURNAL_RELPATH, Migration, decode_sql, read_journal
 from neontui.core.safety.engine import Source
 
 if TYPE_CHECKING:
@@ -17,8 +17,10 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Pending:
+    migrations: list[Migration]  # what drizzle would run next, in journal order
     sources: list[Source]
     server_version: int
+    database: str  # the connected database's name (what a production confirmation asks to type)
     column_types: dict[tuple[str, str, str], str]
 
 
@@ -48,11 +50,11 @@ def pending_sources(project: Project) -> Pending:
 
     overview = load_overview(project)
     pending = set(overview.status.would_run_next)
-    sources = [Source(e.tag, e.text, str(e.path)) for e in overview.journal.entries
-               if e.tag in pending and e.text is not None]
+    migrations = [e for e in overview.journal.entries if e.tag in pending]
+    sources = [Source(e.tag, e.text, str(e.path)) for e in migrations if e.text is not None]
     with connect(project.database_url or "") as conn:
         types = column_types(conn)
-    return Pending(sources, overview.server.version_num, types)
+    return Pending(migrations, sources, overview.server.version_num, overview.server.database, types)
 
 
 def _file(path: Path) -> Source:
