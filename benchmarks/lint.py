@@ -82,7 +82,7 @@ def ratio(ours: dict[str, Any], theirs: dict[str, Any] | None) -> str:
 
 def seconds(result: dict[str, Any] | None) -> str:
     if result is None:
-        return "missing"
+        return "—"
     if result["capped"]:
         return f"> {result['limit']:.0f} s (capped)"
     return f"{result['median']:.3f} s ({result['min']:.3f}–{result['max']:.3f})"
@@ -124,8 +124,7 @@ def print_table(result: dict[str, Any]) -> None:
     print(f"{'benchmark':<40} {'neontui':<28} {'squawk':<28} ratio")
     for row in result["rows"].values():
         print(f"{row['label']:<40} {seconds(row['neontui']):<28} {seconds(row['squawk']):<28} {row['ratio']}")
-    if not result["squawk"]:
-        print("squawk is missing (pip install squawk-cli): its comparisons were skipped")
+    print(f"squawk: {result['squawk'] or 'missing (pip install squawk-cli): its comparisons were skipped'}")
 
 
 def main() -> int:
