@@ -5,7 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from neontui.core.connection import connect
+from neontui.core.journal import read_journal
 from neontui.core.ledger import Ledger, LedgerRow
+from neontui.core.migrator import apply_pending
+
+CONFIG_TS = """import { defineConfig } from 'drizzle-kit';
+export default defineConfig({
+  dialect: '%s',
+  schema: './schema.ts',
+  out: %s,
+  dbCredentials: { url: process.env.DATABASE_URL! },
+});
+"""
 
 
 def make_folder(root: Path, entries: list[dict], files: dict[str, bytes], header: dict | None = None) -> Path:
@@ -29,3 +41,17 @@ def ledger(*rows: tuple[str, int | None], exists: bool = True) -> Ledger:
     latest = nulls[0] if nulls else max(built, key=lambda r: r.created_at, default=None)
     return Ledger("drizzle", "__drizzle_migrations", exists, ("id", "hash", "created_at") if exists else (),
                   built, latest)
+
+
+def sql_project(root: Path, files: dict[str, bytes], *, database_url: str | None = None, applied: int = 0,
+                dialect: str = "postgresql", out: str = "'./drizzle'") -> Path:
+    """A drizzle project whose migrations are `files` (tag → SQL, in order, `when` 1000, 2000, …); the first
+    `applied` of them applied to `database_url` with neontui's drizzle-compatible migrator."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "drizzle.config.ts").write_text(CONFIG_TS % (dialect, out))
+    make_folder(root, [entry(i, tag, (i + 1) * 1000) for i, tag in enumerate(files)], files)
+    if applied:
+        assert database_url is not None
+        with connect(database_url) as conn:
+            apply_pending(conn, read_journal(root / "drizzle"), "drizzle", "__drizzle_migrations", limit=applied)
+    return root

@@ -12,17 +12,9 @@ from pathlib import Path
 import pytest
 
 from neontui.core.connection import with_database
-from tests.factories import entry, make_folder
+from tests.factories import sql_project
 
 SECRET = "Sup3r-Secret-Pw"
-CONFIG = """import { defineConfig } from 'drizzle-kit';
-export default defineConfig({
-  dialect: '%s',
-  schema: './schema.ts',
-  out: %s,
-  dbCredentials: { url: process.env.DATABASE_URL! },
-});
-"""
 
 
 def neontui(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -33,9 +25,7 @@ def neontui(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
 
 
 def project(root: Path, *, dialect: str = "postgresql", out: str = "'./drizzle'") -> Path:
-    (root / "drizzle.config.ts").write_text(CONFIG % (dialect, out))
-    make_folder(root, [entry(0, "0000_init", 1000)], {"0000_init": b"CREATE TABLE t (id int);"})
-    return root
+    return sql_project(root, {"0000_init": b"CREATE TABLE t (id int);"}, dialect=dialect, out=out)
 
 
 def with_password(url: str) -> str:

@@ -10,14 +10,9 @@ from pathlib import Path
 
 import psycopg
 
-from neontui.core.connection import connect
-from neontui.core.journal import read_journal
-from neontui.core.migrator import apply_pending
-from tests.factories import entry, make_folder
+from tests.factories import sql_project
 
 B = "--> statement-breakpoint\n"
-CONFIG = ("import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', "
-          "schema: './s.ts', out: './drizzle', dbCredentials: { url: process.env.DATABASE_URL! } });\n")
 RISKY = (b'ALTER TABLE "users" ADD COLUMN "billing_email" text NOT NULL;' + B.encode()
          + b'CREATE INDEX CONCURRENTLY "users_email_idx" ON "users" ("email");')
 
@@ -28,12 +23,9 @@ def neontui(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
                           text=True, timeout=120, stdin=subprocess.DEVNULL)
 
 
-def project(root: Path) -> Path:
-    (root / "drizzle.config.ts").write_text(CONFIG)
-    make_folder(root, [entry(0, "0000_init", 1000), entry(1, "0001_risky", 2000)],
-                {"0000_init": b'CREATE TABLE "users" ("id" serial PRIMARY KEY, "email" text);',
-                 "0001_risky": RISKY})
-    return root
+def project(root: Path, database_url: str | None = None, applied: int = 0) -> Path:
+    return sql_project(root, {"0000_init": b'CREATE TABLE "users" ("id" serial PRIMARY KEY, "email" text);',
+                              "0001_risky": RISKY}, database_url=database_url, applied=applied)
 
 
 def test_text_output_is_compiler_style_with_help_and_exit_code(tmp_path):
@@ -80,9 +72,7 @@ def test_a_folder_is_one_run_in_journal_order(tmp_path):
 
 
 def test_pending_reviews_what_drizzle_would_run_with_the_server_version(tmp_path, database_url):
-    root = project(tmp_path)
-    with connect(database_url) as conn:
-        apply_pending(conn, read_journal(root / "drizzle"), "drizzle", "__drizzle_migrations", limit=1)
+    root = project(tmp_path, database_url, applied=1)
     result = neontui("lint", "--format", "json", cwd=root, env={"DATABASE_URL": database_url})
     doc = json.loads(result.stdout)
     with psycopg.connect(database_url) as conn:
@@ -93,12 +83,9 @@ def test_pending_reviews_what_drizzle_would_run_with_the_server_version(tmp_path
 
 
 def test_pending_uses_live_column_types(tmp_path, database_url):
-    (tmp_path / "drizzle.config.ts").write_text(CONFIG)
-    make_folder(tmp_path, [entry(0, "0000_init", 1000), entry(1, "0001_widen", 2000)],
-                {"0000_init": b'CREATE TABLE "users" ("name" varchar(40));',
-                 "0001_widen": b'ALTER TABLE "users" ALTER COLUMN "name" SET DATA TYPE varchar(80);'})
-    with connect(database_url) as conn:
-        apply_pending(conn, read_journal(tmp_path / "drizzle"), "drizzle", "__drizzle_migrations", limit=1)
+    sql_project(tmp_path, {"0000_init": b'CREATE TABLE "users" ("name" varchar(40));',
+                           "0001_widen": b'ALTER TABLE "users" ALTER COLUMN "name" SET DATA TYPE varchar(80);'},
+                database_url=database_url, applied=1)
     offline = json.loads(neontui("lint", "drizzle/0001_widen.sql", "--format", "json", cwd=tmp_path).stdout)
     assert [f["rule"] for f in offline["findings"]] == ["change-column-type"]
     live = json.loads(neontui("lint", "--pending", "--format", "json", cwd=tmp_path,

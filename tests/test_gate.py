@@ -11,29 +11,18 @@ from pathlib import Path
 import pytest
 
 from neontui.core.checklist import ChecklistStore
-from neontui.core.connection import connect
 from neontui.core.gate import open_gate
-from neontui.core.journal import read_journal
-from neontui.core.migrator import apply_pending
 from neontui.core.project import load_project
-from tests.factories import entry, make_folder
+from tests.factories import sql_project
 
-CONFIG = ("import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', "
-          "schema: './s.ts', out: './drizzle', dbCredentials: { url: process.env.DATABASE_URL! } });\n")
 SEED = ("reviewed", "no-destructive-without-backup", "backwards-compatible", "tested-in-development", "backup-taken")
 
 
 @pytest.fixture
 def project_dir(tmp_path: Path, database_url: str) -> Path:
-    root = tmp_path / "app"
-    root.mkdir()
-    (root / "drizzle.config.ts").write_text(CONFIG)
-    make_folder(root, [entry(0, "0000_init", 1000), entry(1, "0001_drop", 2000)],
-                {"0000_init": b'CREATE TABLE "users" ("id" int, "legacy" text);',
-                 "0001_drop": b'ALTER TABLE "users" DROP COLUMN "legacy";'})
-    with connect(database_url) as conn:
-        apply_pending(conn, read_journal(root / "drizzle"), "drizzle", "__drizzle_migrations", limit=1)
-    return root
+    return sql_project(tmp_path / "app", {"0000_init": b'CREATE TABLE "users" ("id" int, "legacy" text);',
+                                          "0001_drop": b'ALTER TABLE "users" DROP COLUMN "legacy";'},
+                       database_url=database_url, applied=1)
 
 
 def gate(project_dir: Path, database_url: str, tmp_path: Path, **kw):
