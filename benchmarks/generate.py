@@ -1,63 +1,347 @@
 """Deterministic generators of drizzle-style migrations and projects for the benchmarks (seeded, no I/O but
-the files they write)."""
+the files they write).
+
+The SQL has the exact shapes drizzle-kit 0.31 writes (and, now and then, the `DO $$ BEGIN … EXCEPTION WHEN
+duplicate_object …` blocks of older drizzle-kit versions), and it is valid: a `Schema` follows every table's
+columns, indexes and constraints as the statements are generated, so applying a generated project in journal
+order to an empty database succeeds. Tables stay empty, so SET NOT NULL and type changes cannot fail on data.
+"""
 
 from __future__ import annotations
 
 import json
 import random
+from dataclasses import dataclass, field
 from pathlib import Path
 
 B = "--> statement-breakpoint\n"
-TYPES = ("text", "integer", "bigint", "boolean", "timestamp", "jsonb", "uuid", "varchar(255)", "numeric(10, 2)")
+MAX_NAME = 63  # PostgreSQL truncates longer identifiers, which could make two generated names collide
+
+# Column kinds: the type as drizzle writes it, the default as drizzle writes it, and column names to pick from.
+KINDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "text": ("text", "''", ("name", "title", "description", "notes", "slug", "label", "summary")),
+    "varchar": ("varchar(255)", "'unknown'", ("email", "handle", "code", "locale", "country")),
+    "integer": ("integer", "0", ("position", "quantity", "rank", "attempts", "score")),
+    "bigint": ("bigint", "0", ("size_bytes", "views", "external_ref")),
+    "boolean": ("boolean", "false", ("is_active", "archived", "verified", "enabled")),
+    "timestamp": ("timestamp", "now()", ("created_at", "updated_at", "published_at", "deleted_at")),
+    "jsonb": ("jsonb", "'{}'::jsonb", ("metadata", "settings", "payload")),
+    "uuid": ("uuid", "gen_random_uuid()", ("public_id", "token", "session_id")),
+    "numeric": ("numeric(10, 2)", "'0'", ("amount", "price", "balance")),
+}
+FK_NAMES = ("owner_id", "parent_id", "author_id", "account_id", "project_id", "team_id")
+ENUM_NAMES = ("status", "state", "kind", "visibility", "tier")
+ENUM_VALUES = ("draft", "live", "archived", "pending", "active", "blocked", "deleted", "review")
+TABLE_WORDS = ("accounts", "orders", "invoices", "events", "members", "projects", "sessions", "audit_log")
+TYPES = tuple(kind[0] for kind in KINDS.values())
 
 
-def _create_table(rng: random.Random, name: str) -> str:
-    columns = ['\t"id" serial PRIMARY KEY NOT NULL']
-    for c in range(rng.randint(3, 9)):
-        nullable = "" if rng.random() < 0.6 else " NOT NULL"
-        default = " DEFAULT now()" if rng.random() < 0.1 else ""
-        columns.append(f'\t"col_{c}" {rng.choice(TYPES)}{default}{nullable}')
-    return f'CREATE TABLE "{name}" (\n' + ",\n".join(columns) + "\n);\n"
+@dataclass
+class Column:
+    kind: str  # a key of KINDS, "serial" (the primary key), "fk" (integer, may reference "id") or "enum"
+    type: str  # as drizzle writes it: "integer", "varchar(255)", '"status_3"'…
+    not_null: bool = False
+    default: str | None = None
+
+    def sql(self) -> str:
+        if self.kind == "serial":
+            return "serial PRIMARY KEY NOT NULL"
+        return self.type + (f" DEFAULT {self.default}" if self.default else "") + (" NOT NULL" if self.not_null else "")
 
 
-def migration(rng: random.Random, serial: int, existing: list[str]) -> list[str]:
-    """One realistic drizzle-kit migration: new tables with indexes and foreign keys, and changes to older
-    tables (columns, indexes, constraints, drops, renames, enums)."""
+@dataclass(eq=False)
+class Table:
+    name: str
+    columns: dict[str, Column] = field(default_factory=dict)  # "id" first, in creation order
+    indexes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # index name → its columns
+    uniques: dict[str, str] = field(default_factory=dict)  # unique constraint name → column
+    fks: dict[str, tuple[str, Table]] = field(default_factory=dict)  # FK name → (column, referenced table)
+
+    def free_name(self, word: str) -> str:
+        name, n = word, 2
+        while name in self.columns:
+            name, n = f"{word}_{n}", n + 1
+        return name
+
+    def forget_column(self, column: str) -> None:
+        """What PostgreSQL drops with a column: the indexes and constraints that involve it."""
+        del self.columns[column]
+        self.indexes = {n: cols for n, cols in self.indexes.items() if column not in cols}
+        self.uniques = {n: c for n, c in self.uniques.items() if c != column}
+        self.fks = {n: (c, ref) for n, (c, ref) in self.fks.items() if c != column}
+
+    def rename_column(self, old: str, new: str) -> None:
+        self.columns = {(new if c == old else c): col for c, col in self.columns.items()}
+        self.indexes = {n: tuple(new if c == old else c for c in cols) for n, cols in self.indexes.items()}
+        self.uniques = {n: (new if c == old else c) for n, c in self.uniques.items()}
+        self.fks = {n: (new if c == old else c, ref) for n, (c, ref) in self.fks.items()}
+
+    def plain_columns(self) -> list[str]:
+        return [c for c in self.columns if c != "id"]
+
+
+@dataclass
+class Schema:
+    """The public schema as the statements generated so far leave it (lists and dicts only: deterministic)."""
+
+    tables: list[Table] = field(default_factory=list)
+    enums: dict[str, list[str]] = field(default_factory=dict)  # type name → its values
+    names: set[str] = field(default_factory=set)  # every relation, type and constraint name used so far
+
+    def claim(self, base: str) -> str:
+        """A name never used before (relations, types and constraints share one pool here), at most 63 chars."""
+        base = base[: MAX_NAME - 6]
+        name, n = base, 2
+        while name in self.names:
+            name, n = f"{base}_{n}", n + 1
+        self.names.add(name)
+        return name
+
+    def table_names(self) -> list[str]:
+        return [t.name for t in self.tables]
+
+
+# --- statements, exactly as drizzle-kit writes them ---------------------------------------------------------
+
+
+def _do_block(statement: str) -> str:
+    """drizzle-kit < 0.30 wrapped CREATE TYPE and foreign keys like this."""
+    return f"DO $$ BEGIN\n {statement}\nEXCEPTION\n WHEN duplicate_object THEN null;\nEND $$;\n"
+
+
+def _create_table(table: Table) -> str:
+    lines = [f'\t"{name}" {column.sql()}' for name, column in table.columns.items()]
+    lines += [f'\tCONSTRAINT "{name}" UNIQUE("{column}")' for name, column in table.uniques.items()]
+    return f'CREATE TABLE "{table.name}" (\n' + ",\n".join(lines) + "\n);\n"
+
+
+def _add_fk(schema: Schema, rng: random.Random, table: Table, column: str, legacy: bool) -> str:
+    ref = rng.choice(schema.tables)
+    name = schema.claim(f"{table.name}_{column}_{ref.name}_id_fk")
+    table.fks[name] = (column, ref)
+    on_delete = "cascade" if rng.random() < 0.2 else "no action"
+    statement = (f'ALTER TABLE "{table.name}" ADD CONSTRAINT "{name}" FOREIGN KEY ("{column}") '
+                 f'REFERENCES "public"."{ref.name}"("id") ON DELETE {on_delete} ON UPDATE no action;')
+    return _do_block(statement) if legacy else statement
+
+
+def _create_index(schema: Schema, rng: random.Random, table: Table, columns: tuple[str, ...]) -> str:
+    name = schema.claim(f"{table.name}_{'_'.join(columns)}_idx")
+    table.indexes[name] = columns
+    keyish = len(columns) == 1 and table.columns[columns[0]].kind in ("text", "varchar", "uuid", "bigint")
+    unique = "UNIQUE " if keyish and rng.random() < 0.3 else ""
+    quoted = ",".join(f'"{c}"' for c in columns)
+    return f'CREATE {unique}INDEX "{name}" ON "{table.name}" USING btree ({quoted});'
+
+
+def _create_enum(schema: Schema, rng: random.Random, serial: int, legacy: bool) -> str:
+    name = schema.claim(f"{rng.choice(ENUM_NAMES)}_{serial}")
+    values = rng.sample(ENUM_VALUES, rng.randint(2, 4))
+    schema.enums[name] = values
+    quoted = ", ".join(f"'{v}'" for v in values)
+    statement = f'CREATE TYPE "public"."{name}" AS ENUM({quoted});'
+    return _do_block(statement) if legacy else statement
+
+
+def _new_column(rng: random.Random, schema: Schema, table: Table, *, added: bool) -> tuple[str, Column]:
+    """A column for a new table (added=False) or for ALTER TABLE … ADD COLUMN (added=True)."""
+    roll = rng.random()
+    if roll < 0.15:
+        return table.free_name(rng.choice(FK_NAMES)), Column("fk", "integer", not_null=rng.random() < 0.5)
+    if roll < 0.25 and schema.enums:
+        enum = rng.choice(list(schema.enums))
+        return table.free_name(rng.choice(ENUM_NAMES)), Column("enum", f'"{enum}"', True,
+                                                               f"'{schema.enums[enum][0]}'")
+    kind = rng.choice(list(KINDS))
+    sql_type, default, words = KINDS[kind]
+    not_null = rng.random() < (0.3 if added else 0.4)
+    has_default = rng.random() < (0.7 if added and not_null else 0.15) or (kind == "timestamp" and not_null)
+    return table.free_name(rng.choice(words)), Column(kind, sql_type, not_null, default if has_default else None)
+
+
+def _indexable(table: Table) -> list[str]:
+    indexed = {cols[0] for cols in table.indexes.values() if len(cols) == 1}
+    return [c for c in table.plain_columns() if c not in indexed and table.columns[c].kind != "jsonb"]
+
+
+# --- changes to an existing table ---------------------------------------------------------------------------
+
+
+def _change(rng: random.Random, schema: Schema, table: Table, serial: int, legacy: bool) -> list[str]:
+    """One drizzle-kit change to `table` that is valid in its current state ([] when the pick does not apply)."""
+    t = f'ALTER TABLE "{table.name}"'
+    plain = table.plain_columns()
+    op = rng.choices(
+        ["add", "add_fk", "add_enum", "index", "drop", "set_not_null", "drop_not_null", "rename", "unique",
+         "drop_index", "drop_constraint", "set_default", "drop_default", "set_type", "add_value", "drop_table",
+         "rename_table"],
+        weights=[14, 6, 4, 8, 6, 5, 3, 6, 4, 3, 3, 3, 2, 3, 2, 1, 1])[0]
+    if op == "add":
+        name, column = _new_column(rng, schema, table, added=True)
+        if column.kind == "fk":
+            column.not_null = False
+        table.columns[name] = column
+        return [f'{t} ADD COLUMN "{name}" {column.sql()};']
+    if op == "add_fk":
+        name = table.free_name(rng.choice(FK_NAMES))
+        table.columns[name] = Column("fk", "integer")
+        return [f'{t} ADD COLUMN "{name}" integer;', _add_fk(schema, rng, table, name, legacy)]
+    if op == "add_enum":
+        statements = [_create_enum(schema, rng, serial, legacy)]
+        enum = list(schema.enums)[-1]
+        name = table.free_name(rng.choice(ENUM_NAMES))
+        table.columns[name] = Column("enum", f'"{enum}"', True, f"'{schema.enums[enum][0]}'")
+        return [*statements, f'{t} ADD COLUMN "{name}" {table.columns[name].sql()};']
+    if op == "index":
+        candidates = _indexable(table)
+        if not candidates:
+            return []
+        if len(candidates) > 1 and rng.random() < 0.2:
+            return [_create_index(schema, rng, table, tuple(rng.sample(candidates, 2)))]
+        return [_create_index(schema, rng, table, (rng.choice(candidates),))]
+    if op == "drop":
+        if len(plain) < 3:
+            return []
+        name = rng.choice(plain)
+        table.forget_column(name)
+        return [f'{t} DROP COLUMN "{name}";']
+    if op in ("set_not_null", "drop_not_null"):
+        want = op == "drop_not_null"
+        candidates = [c for c in plain if table.columns[c].not_null == want]
+        if not candidates:
+            return []
+        name = rng.choice(candidates)
+        table.columns[name].not_null = not want
+        return [f'{t} ALTER COLUMN "{name}" {"DROP" if want else "SET"} NOT NULL;']
+    if op == "rename":
+        if not plain:
+            return []
+        old = rng.choice(plain)
+        kind = table.columns[old].kind
+        words = FK_NAMES if kind == "fk" else ENUM_NAMES if kind == "enum" else KINDS[kind][2]
+        new = table.free_name(rng.choice(words))
+        table.rename_column(old, new)
+        return [f'{t} RENAME COLUMN "{old}" TO "{new}";']
+    if op == "unique":
+        taken = set(table.uniques.values())
+        candidates = [c for c in _indexable(table) if c not in taken]
+        if not candidates:
+            return []
+        column = rng.choice(candidates)
+        name = schema.claim(f"{table.name}_{column}_unique")
+        table.uniques[name] = column
+        return [f'{t} ADD CONSTRAINT "{name}" UNIQUE("{column}");']
+    if op == "drop_index":
+        if not table.indexes:
+            return []
+        name = rng.choice(list(table.indexes))
+        del table.indexes[name]
+        return [f'DROP INDEX "{name}";']
+    if op == "drop_constraint":
+        constraints = list(table.uniques) + list(table.fks)
+        if not constraints:
+            return []
+        name = rng.choice(constraints)
+        table.uniques.pop(name, None)
+        table.fks.pop(name, None)
+        return [f'{t} DROP CONSTRAINT "{name}";']
+    if op in ("set_default", "drop_default"):
+        if op == "drop_default":
+            candidates = [c for c in plain if table.columns[c].default]
+        else:
+            candidates = [c for c in plain if table.columns[c].kind in KINDS and not table.columns[c].default]
+        if not candidates:
+            return []
+        name = rng.choice(candidates)
+        column = table.columns[name]
+        if op == "drop_default":
+            column.default = None
+            return [f'{t} ALTER COLUMN "{name}" DROP DEFAULT;']
+        column.default = KINDS[column.kind][1]
+        return [f'{t} ALTER COLUMN "{name}" SET DEFAULT {column.default};']
+    if op == "set_type":
+        # Only conversions PostgreSQL makes without USING: varchar ↔ text, integer → bigint (no FK columns).
+        moves = {"text": "varchar", "varchar": "text", "integer": "bigint"}
+        candidates = [c for c in plain if table.columns[c].kind in moves]
+        if not candidates:
+            return []
+        name = rng.choice(candidates)
+        column = table.columns[name]
+        column.kind = moves[column.kind]
+        column.type = KINDS[column.kind][0]  # a default stays as it was, cast to the new type
+        return [f'{t} ALTER COLUMN "{name}" SET DATA TYPE {column.type};']
+    if op == "add_value":
+        if not schema.enums:
+            return []
+        enum = rng.choice(list(schema.enums))
+        unused = [v for v in ENUM_VALUES if v not in schema.enums[enum]]
+        if not unused:
+            return []
+        value = rng.choice(unused)
+        schema.enums[enum].append(value)  # never used as a default: a new value is unusable until commit
+        return [f"ALTER TYPE \"public\".\"{enum}\" ADD VALUE '{value}';"]
+    if op == "drop_table":
+        if len(schema.tables) < 8:
+            return []
+        schema.tables.remove(table)
+        for other in schema.tables:  # CASCADE drops the foreign keys that point at it
+            other.fks = {n: (c, ref) for n, (c, ref) in other.fks.items() if ref is not table}
+        return [f'DROP TABLE "{table.name}" CASCADE;']
+    # rename_table
+    old, table.name = table.name, schema.claim(f"{rng.choice(TABLE_WORDS)}_{serial}")
+    return [f'ALTER TABLE "{old}" RENAME TO "{table.name}";']
+
+
+# --- migrations and projects --------------------------------------------------------------------------------
+
+
+def migration(rng: random.Random, serial: int, schema: Schema) -> list[str]:
+    """One realistic drizzle-kit migration, valid on the database `schema` describes (which it updates): new
+    enums, new tables, changes to older tables, then the new tables' foreign keys and indexes, in drizzle's
+    order. About one migration in seven is in the older drizzle-kit style (DO blocks)."""
+    legacy = rng.random() < 0.15
+    old_tables = list(schema.tables)
     statements: list[str] = []
-    for t in range(rng.randint(1, 3)):
-        name = f"table_{serial}_{t}"
-        statements.append(_create_table(rng, name))
-        statements.append(f'CREATE INDEX "{name}_col_0_idx" ON "{name}" USING btree ("col_0");')
-        if existing:
-            ref = rng.choice(existing)
-            statements.append(f'ALTER TABLE "{name}" ADD CONSTRAINT "{name}_ref_{ref}_id_fk" FOREIGN KEY ("col_1") '
-                              f'REFERENCES "public"."{ref}"("id") ON DELETE no action ON UPDATE no action;')
-        existing.append(name)
-    for _ in range(rng.randint(0, 4)):
-        if not existing:
-            break
-        old = rng.choice(existing)
-        statements.append(rng.choice([
-            f'ALTER TABLE "{old}" ADD COLUMN "extra_{serial}" text;',
-            f'ALTER TABLE "{old}" ADD COLUMN "flag_{serial}" boolean DEFAULT false NOT NULL;',
-            f'CREATE INDEX "{old}_extra_{serial}_idx" ON "{old}" USING btree ("col_1");',
-            f'ALTER TABLE "{old}" DROP COLUMN "col_2";',
-            f'ALTER TABLE "{old}" ALTER COLUMN "col_1" SET NOT NULL;',
-            f'ALTER TABLE "{old}" RENAME COLUMN "col_0" TO "col_0_renamed_{serial}";',
-            f'ALTER TABLE "{old}" ADD CONSTRAINT "{old}_col_1_unique_{serial}" UNIQUE("col_1");',
-            f'CREATE TYPE "public"."status_{serial}" AS ENUM(\'draft\', \'live\', \'archived\');',
-        ]))
+    if rng.random() < 0.25:
+        statements.append(_create_enum(schema, rng, serial, legacy))
+    created: list[Table] = []
+    for t in range(rng.randint(1, 3) if old_tables else 3):
+        table = Table(schema.claim(f"table_{serial}_{t}"), {"id": Column("serial", "serial", True)})
+        schema.claim(f"{table.name}_id_seq")
+        schema.claim(f"{table.name}_pkey")
+        for _ in range(rng.randint(3, 9)):
+            name, column = _new_column(rng, schema, table, added=False)
+            table.columns[name] = column
+        if rng.random() < 0.3 and (candidates := _indexable(table)):
+            column = rng.choice(candidates)
+            table.uniques[schema.claim(f"{table.name}_{column}_unique")] = column
+        statements.append(_create_table(table))
+        schema.tables.append(table)
+        created.append(table)
+    for _ in range(rng.randint(0, 4) if old_tables else 0):
+        candidates = [t for t in old_tables if t in schema.tables]
+        if candidates:
+            statements.extend(_change(rng, schema, rng.choice(candidates), serial, legacy))
+    for table in created:
+        for name, column in table.columns.items():
+            if column.kind == "fk":
+                statements.append(_add_fk(schema, rng, table, name, legacy))
+    for table in created:
+        for _ in range(rng.randint(0, 2)):
+            if candidates := _indexable(table):
+                statements.append(_create_index(schema, rng, table, (rng.choice(candidates),)))
     return statements
 
 
-def big_migration(path: Path, size: int = 5_000_000, seed: int = 7) -> Path:
-    """One file of about `size` bytes (tens of thousands of statements), as drizzle-kit would write it."""
+def big_migration(path: Path, size: int = 5_000_000, seed: int = 7, *, schema: Schema | None = None) -> Path:
+    """One file of about `size` bytes (tens of thousands of statements), as drizzle-kit would write it; valid on
+    an empty database. `schema`, when given, is left describing the database after it."""
     rng = random.Random(seed)
-    existing = [f"legacy_{i}" for i in range(50)]
+    schema = Schema() if schema is None else schema
     chunks: list[str] = []
     total, serial = 0, 0
     while total < size:
-        for statement in migration(rng, serial, existing):
+        for statement in migration(rng, serial, schema):
             chunks.append(statement)
             total += len(statement) + len(B)
         serial += 1
@@ -65,19 +349,20 @@ def big_migration(path: Path, size: int = 5_000_000, seed: int = 7) -> Path:
     return path
 
 
-def project(root: Path, migrations: int, seed: int = 11) -> Path:
-    """A drizzle project folder with `migrations` entries in meta/_journal.json; returns the `out` folder."""
+def project(root: Path, migrations: int, seed: int = 11, *, schema: Schema | None = None) -> Path:
+    """A drizzle project folder with `migrations` entries in meta/_journal.json, valid in journal order on an
+    empty database; returns the `out` folder. `schema`, when given, is left describing the database after it."""
     rng = random.Random(seed)
+    schema = Schema() if schema is None else schema
     out = root / "drizzle"
     (out / "meta").mkdir(parents=True, exist_ok=True)
     (root / "drizzle.config.ts").write_text(
         "import { defineConfig } from 'drizzle-kit';\n\nexport default defineConfig({\n  dialect: 'postgresql',\n"
         "  schema: './schema.ts',\n  out: './drizzle',\n  dbCredentials: { url: process.env.DATABASE_URL! },\n});\n")
-    existing: list[str] = []
     entries = []
     for i in range(migrations):
         tag = f"{i:04d}_step_{i}"
-        (out / f"{tag}.sql").write_text(B.join(migration(rng, i, existing)))
+        (out / f"{tag}.sql").write_text(B.join(migration(rng, i, schema)))
         entries.append({"idx": i, "version": "7", "when": 1_700_000_000_000 + i * 60_000, "tag": tag,
                         "breakpoints": True})
     (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql",

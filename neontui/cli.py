@@ -20,7 +20,7 @@ from neontui.core.crash import write_crash_report
 from neontui.core.errors import ExitCode, NeontuiError, UsageError
 from neontui.core.redact import redact
 
-COMMANDS = ("status", "doctor", "demo", "lint", "rollback-sql", "checklist")
+COMMANDS = ("status", "doctor", "demo", "lint", "rollback-sql", "checklist", "migrate", "audit")
 STATE_SYMBOLS = {
     "applied": ("✓", "32"), "pending": ("→", "33"), "edited": ("✎", "31"), "skipped": ("⤼", "31"),
     "missing-file": ("✗", "31"), "ledger-only": ("?", "35"), "unlisted-file": ("+", "35"),
@@ -81,6 +81,28 @@ def build_parser() -> argparse.ArgumentParser:
     checklist.add_argument("--uncheck", action="append", default=[], metavar="ID", help="uncheck an item")
     checklist.add_argument("--env", help="production or development (overrides NEONTUI_ENV and neontui.toml)")
     checklist.add_argument("--target", help="a target name from neontui.toml")
+    migrate = sub.add_parser(
+        "migrate", help="apply the pending migrations (or --dry-run them) with a lock, timeouts and a restore point",
+        description="Exit codes: 0 applied (or nothing pending), 1 refused by the production policy, 3 "
+                    "configuration or connection error, 4 a statement failed, 5 retryable (another run holds the "
+                    "lock, lock_timeout fired, or the pending set changed).")
+    project_args(migrate)
+    migrate.add_argument("--dry-run", action="store_true", help="run the batch in a transaction and roll it back")
+    migrate.add_argument("--engine", choices=("native", "drizzle-kit"), default="native")
+    migrate.add_argument("--lock-timeout", help="e.g. 5s (default: neontui.toml, else 5s; dry run 2s)")
+    migrate.add_argument("--statement-timeout", help="e.g. 10min (default: neontui.toml, else off)")
+    migrate.add_argument("--lock-wait", type=float, default=10.0, help="seconds to wait for another run (10)")
+    migrate.add_argument("--per-migration", action="store_true", help="one transaction per migration")
+    migrate.add_argument("--plan", action="store_true", help="print where transactions begin and end, run nothing")
+    migrate.add_argument("--env", help="production or development (overrides NEONTUI_ENV and neontui.toml)")
+    migrate.add_argument("--target", help="a target name from neontui.toml")
+    migrate.add_argument("--confirm", metavar="DATABASE", help="the database name, to confirm a production run")
+    migrate.add_argument("--yes", action="store_true", help="never prompt (a production run then needs --confirm)")
+    audit = sub.add_parser("audit", help="the project's audit log (.neontui/audit.jsonl)")
+    audit.add_argument("project_dir", nargs="?", default=".", metavar="PROJECT_DIR")
+    audit.add_argument("--config", type=Path, help="path of drizzle.config.*")
+    audit.add_argument("--limit", type=int, default=20, help="the newest N records (default 20; 0: all)")
+    audit.add_argument("--json", action="store_true")
     rollback = sub.add_parser("rollback-sql", help="derive the rollback SQL of a migration")
     rollback.add_argument("tag", metavar="TAG", help="the migration's tag, or a unique prefix such as 0003")
     rollback.add_argument("project_dir", nargs="?", default=".", metavar="PROJECT_DIR")
@@ -122,6 +144,12 @@ def _run(args: argparse.Namespace) -> ExitCode:
         return _rollback(args)
     if args.command == "checklist":
         return _checklist(args)
+    if args.command == "migrate":
+        from neontui.migrate_command import migrate_command
+
+        return migrate_command(args, _load_project(Path(args.project_dir), args))
+    if args.command == "audit":
+        return _audit(args)
     start = Path(args.project_dir)
     if args.command == "doctor":
         return _doctor(start, args)
@@ -199,6 +227,20 @@ def _checklist(args: argparse.Namespace) -> ExitCode:
             state = "allowed" if decision.allowed else "; ".join(decision.reasons)
             print(f"{action}: {state}")
     return ExitCode.OK if gate.checklist.complete else ExitCode.PENDING
+
+
+def _audit(args: argparse.Namespace) -> ExitCode:
+    from neontui.core.audit import AuditLog, format_records
+    from neontui.core.settings import load_settings
+
+    project = _load_project(Path(args.project_dir), argparse.Namespace(config=args.config, out=None))
+    log = AuditLog.for_project(project.config.root, load_settings(project.config.root))
+    records = log.read(limit=args.limit or None)
+    if args.json:
+        _print_json({"path": str(log.path), "records": records})
+    else:
+        format_records(records, sys.stdout)
+    return ExitCode.OK
 
 
 def _rollback(args: argparse.Namespace) -> ExitCode:

@@ -8,7 +8,7 @@ from pathlib import Path
 from neontui.core.connection import connect
 from neontui.core.journal import read_journal
 from neontui.core.ledger import Ledger, LedgerRow
-from neontui.core.migrator import apply_pending
+from neontui.core.migrator import run
 
 CONFIG_TS = """import { defineConfig } from 'drizzle-kit';
 export default defineConfig({
@@ -53,5 +53,5 @@ def sql_project(root: Path, files: dict[str, bytes], *, database_url: str | None
     if applied:
         assert database_url is not None
         with connect(database_url) as conn:
-            apply_pending(conn, read_journal(root / "drizzle"), "drizzle", "__drizzle_migrations", limit=applied)
+            run(conn, read_journal(root / "drizzle"), "drizzle", "__drizzle_migrations", limit=applied)
     return root

@@ -10,7 +10,7 @@ import pytest
 from neontui.core.connection import connect
 from neontui.core.journal import read_journal
 from neontui.core.ledger import DEFAULT_SCHEMA, DEFAULT_TABLE
-from neontui.core.migrator import MigrationFailed, apply_pending
+from neontui.core.migrator import MigrationFailed, run
 from tests.drizzle_env import run_drizzle_kit
 
 pytestmark = pytest.mark.drizzle
@@ -30,10 +30,9 @@ def snapshot(url: str) -> tuple[list, list, list]:
     return ledger, columns, indexes
 
 
-def neontui_apply(project: Path, url: str, limit: int | None = None) -> tuple[str, ...]:
+def neontui_apply(project: Path, url: str, limit: int | None = None) -> list[str]:
     with connect(url) as conn:
-        return apply_pending(conn, read_journal(project / "drizzle"), DEFAULT_SCHEMA, DEFAULT_TABLE,
-                             limit=limit).applied
+        return run(conn, read_journal(project / "drizzle"), DEFAULT_SCHEMA, DEFAULT_TABLE, limit=limit).applied
 
 
 def test_same_ledger_and_schema_as_drizzle(drizzle_project, make_database):
@@ -45,9 +44,9 @@ def test_same_ledger_and_schema_as_drizzle(drizzle_project, make_database):
 
 
 def test_mixing_neontui_then_drizzle(drizzle_project, database_url):
-    assert neontui_apply(drizzle_project, database_url, limit=2) == ("0000_init", "0001_add_created_at")
+    assert neontui_apply(drizzle_project, database_url, limit=2) == ["0000_init", "0001_add_created_at"]
     assert run_drizzle_kit(drizzle_project, "migrate", env={"DATABASE_URL": database_url}).returncode == 0
-    assert neontui_apply(drizzle_project, database_url) == ()  # drizzle applied the other three
+    assert neontui_apply(drizzle_project, database_url) == []  # drizzle applied the other three
     assert len(snapshot(database_url)[0]) == 5
 
 

@@ -7,7 +7,7 @@ import psycopg
 from neontui.core.connection import connect
 from neontui.core.journal import drizzle_hash, read_journal
 from neontui.core.ledger import read_ledger
-from neontui.core.migrator import apply_pending, ensure_ledger
+from neontui.core.migrator import ensure_ledger, run
 from neontui.core.status import compute_status
 from tests.factories import entry, make_folder
 
@@ -44,7 +44,7 @@ def test_drizzle_1_0_columns_are_detected_and_written(database_url, tmp_path):
         before = read_ledger(conn)
         assert before.is_v1 and before.rows[0].name == "0000_a" and before.rows[0].applied_at is not None
         assert compute_status(journal, before).would_run_next == ["0001_b"]
-        assert apply_pending(conn, journal, "drizzle", "__drizzle_migrations").applied == ("0001_b",)
+        assert run(conn, journal, "drizzle", "__drizzle_migrations").applied == ["0001_b"]
         after = read_ledger(conn)
     assert [(r.name, r.created_at) for r in after.rows] == [("0000_a", 1000), ("0001_b", 2000)]
     with psycopg.connect(database_url) as conn:

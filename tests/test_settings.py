@@ -123,8 +123,11 @@ def test_durations_accepted(repo: Path, value: str) -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("colour = 'red'\n", "colour is not a known setting (expected one of default_target, lock_timeout, "
-                             "statement_timeout, targets)"),
+        ("colour = 'red'\n", "colour is not a known setting (expected one of audit_log, default_target, "
+                             "lock_timeout, statement_timeout, targets)"),
+        ("audit_log = 1\n", "audit_log must be a string, found a number"),
+        ("audit_log = ''\n", "audit_log must not be empty"),
+        ("audit_log = 'logs/'\n", "audit_log must name a file, not a directory, found 'logs/'"),
         ("default_target = 3\n", "default_target must be a string, found a number"),
         ("default_target = ''\n", "default_target must not be empty"),
         ("default_target = 'prod'\n", "default_target names no configured target: 'prod' (configured: none)"),
@@ -193,6 +196,18 @@ def test_unreadable_file(repo: Path) -> None:
     path.write_bytes(b"lock_timeout = '\xff'\n")
     with pytest.raises(ConfigError, match=r"neontui\.toml"):
         load_settings(repo / "db")
+
+
+def test_audit_log_is_optional_and_kept_as_written(repo: Path) -> None:
+    write(repo / "db" / "neontui.toml", FULL)
+    assert load_settings(repo / "db").audit_log is None
+    write(repo / "db" / "neontui.toml", 'audit_log = "logs/audit.jsonl"\n')
+    assert load_settings(repo / "db").audit_log == "logs/audit.jsonl"
+
+
+def test_audit_log_in_pyproject(repo: Path) -> None:
+    write(repo / "db" / "pyproject.toml", "[tool.neontui]\naudit_log = '/var/log/neontui.jsonl'\n")
+    assert load_settings(repo / "db").audit_log == "/var/log/neontui.jsonl"
 
 
 def test_settings_are_hashable_and_frozen(repo: Path) -> None:

@@ -14,7 +14,7 @@ from neontui.core.connection import connect, with_database
 from neontui.core.embedded import EmbeddedServer, start_embedded
 from neontui.core.journal import read_journal
 from neontui.core.ledger import DEFAULT_SCHEMA, DEFAULT_TABLE
-from neontui.core.migrator import apply_pending
+from neontui.core.migrator import run
 
 DEMO_DATABASE = "neontui_demo"
 APPLIED_IN_DEMO = 3
@@ -55,7 +55,7 @@ def create_demo(home: Path | None = None) -> Demo:
     (project_dir / ".env").write_text(f"DATABASE_URL={url}\n")
     journal = read_journal(project_dir / "drizzle")
     with connect(url) as conn:
-        apply_pending(conn, journal, DEFAULT_SCHEMA, DEFAULT_TABLE, limit=APPLIED_IN_DEMO)
+        run(conn, journal, DEFAULT_SCHEMA, DEFAULT_TABLE, limit=APPLIED_IN_DEMO)
         with conn.transaction():
             conn.execute(SEED.encode())
     return Demo(project_dir=project_dir, database_url=url, server=server)

@@ -14,6 +14,8 @@ class ExitCode(IntEnum):
     PENDING = 1  # status: migrations are pending
     PROBLEMS = 2  # status: drift, skipped, missing files, ledger rows without a file…
     ERROR = 3  # configuration, journal or connection error
+    FAILED = 4  # migrate: a statement failed (a transactional step was rolled back)
+    RETRY = 5  # migrate: another run holds the lock, or lock_timeout fired; nothing of that step was applied
     USAGE = 64  # bad command line
     INTERNAL = 70  # a bug in neontui: a redacted crash report was written
     INTERRUPTED = 130

@@ -15,8 +15,11 @@ MASK = "****"
 # scheme://user:password@ — the password runs to the last '@' before whitespace or '/', so an
 # unencoded '@' inside a password is masked too (over-masking a query string is the safe failure).
 _URL_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@]*:)(?P<pw>[^\s/]*)@")
+# password=…, password: …, and SQL's PASSWORD '…' (CREATE/ALTER ROLE). A bare value stops at a quote so that a
+# password inside a JSON string does not swallow the string's closing quote.
 _KEYWORD_PASSWORD = re.compile(
-    r"(?P<head>\b(?:password|passwd|pgpassword)\s*[=:]\s*)(?:'[^']*'|\"[^\"]*\"|[^\s&;,]+)",
+    r"(?P<head>\b(?:password|passwd|pgpassword)\s*[=:]\s*|\bpassword\s+(?=')|\bpassword\s+(?=E'))"
+    r"(?:E?'(?:[^']|'')*'|\"[^\"]*\"|[^\s&;,\"']+)",
     re.IGNORECASE,
 )
 

@@ -9,6 +9,8 @@ tell whether it held settings (for example `production = true`) and must not sil
 Schema (every key is optional; unknown keys and wrong types are errors naming the file and the key):
 
     default_target = "dev"          # the target used when neither --target nor the URL's variable picks one
+    audit_log = "audit.jsonl"       # the audit log, relative to the project root (the drizzle config's directory,
+                                    # not this file's); absolute paths and ~ work too; default .neontui/audit.jsonl
     lock_timeout = "5s"             # PostgreSQL duration, set by the migrator (SET LOCAL lock_timeout)
     statement_timeout = "0"         # PostgreSQL duration; "0" disables the limit
 
@@ -48,7 +50,7 @@ _DURATION = re.compile(r"\d+(?:\.\d+)?\s*(?:us|ms|s|min|h|d)?")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TARGET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")  # also typed on the command line as --target NAME
 
-_TOP_KEYS = ("default_target", "lock_timeout", "statement_timeout", "targets")
+_TOP_KEYS = ("audit_log", "default_target", "lock_timeout", "statement_timeout", "targets")
 _TARGET_KEYS = ("url_env", "production", "allow_push", "database")
 
 
@@ -68,6 +70,7 @@ class Settings:
     default_target: str | None = None
     lock_timeout: str | None = None
     statement_timeout: str | None = None
+    audit_log: str | None = None  # as written; AuditLog.for_project resolves it against the project root
 
     @property
     def source(self) -> str:
@@ -189,10 +192,15 @@ def _build(path: Path, table: dict[str, Any], prefix: str) -> Settings:
         configured = ", ".join(targets) or "none"
         raise fail("default_target", f"names no configured target: {default_target!r} (configured: {configured})")
 
+    audit_log = string(table, "audit_log", "audit_log")
+    if audit_log is not None and audit_log.endswith(("/", "\\")):
+        raise fail("audit_log", f"must name a file, not a directory, found {audit_log!r}")
+
     return Settings(
         path=path,
         targets=targets,
         default_target=default_target,
         lock_timeout=duration("lock_timeout"),
         statement_timeout=duration("statement_timeout"),
+        audit_log=audit_log,
     )

@@ -1,0 +1,138 @@
+"""One migrate or dry run, end to end: policy, direct endpoint, lock-blocker precheck, restore point, the run
+(native or drizzle-kit), ledger verification and the audit record. The CLI and the console both call `execute`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from neontui.core import drizzle_kit
+from neontui.core.audit import AuditLog, build_record
+from neontui.core.blockers import Blocker, find_blockers, touched_tables
+from neontui.core.connection import connect, direct_url, parse_url
+from neontui.core.dryrun import DryRunReport, dry_run
+from neontui.core.errors import ExitCode, NeontuiError
+from neontui.core.gate import Gate
+from neontui.core.journal import read_journal
+from neontui.core.ledger import read_ledger
+from neontui.core.migrator import DEFAULT_OPTIONS, EventHandler, MigrateOptions, MigrateReport, PendingChanged, migrate
+from neontui.core.policy import Action, Decision
+from neontui.core.restore import RestorePoint, take_restore_point
+from neontui.core.settings import load_settings
+
+
+class Engine(StrEnum):
+    NATIVE = "native"
+    DRIZZLE_KIT = "drizzle-kit"
+
+
+class KitFailed(NeontuiError):
+    exit_code = ExitCode.FAILED
+
+
+@dataclass
+class Outcome:
+    action: Action
+    decision: Decision
+    direct_switch: str | None = None
+    blockers: list[Blocker] = field(default_factory=list)
+    restore_point: RestorePoint | None = None
+    report: MigrateReport | None = None
+    dry: DryRunReport | None = None
+    applied: list[str] = field(default_factory=list)
+    error: NeontuiError | None = None
+    kit_output: str | None = None
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if not self.decision.allowed:
+            return ExitCode.PENDING  # refused: nothing ran
+        if self.error is not None:
+            return self.error.exit_code
+        if self.dry is not None and not self.dry.ok:
+            return ExitCode.FAILED
+        return ExitCode.OK
+
+
+def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
+            options: MigrateOptions = DEFAULT_OPTIONS, typed_confirmation: str | None = None,
+            on_event: EventHandler | None = None, on_notice: Callable[[str], None] | None = None) -> Outcome:
+    notice = on_notice or (lambda _m: None)
+    action = Action.DRY_RUN if dry else Action.MIGRATE
+    decision = gate.decide(action, typed_confirmation)
+    outcome = Outcome(action, decision)
+    project = gate.project
+    settings = load_settings(project.config.root)
+    started = time.monotonic()
+    if not decision.allowed:
+        _audit(gate, outcome, settings, "refused", started)
+        return outcome
+    for warning in decision.warnings:
+        notice(warning)
+    url, outcome.direct_switch = direct_url(project.database_url or "")
+    if outcome.direct_switch:
+        notice(outcome.direct_switch)
+    approved = [m.tag for m in gate.pending.migrations]
+    try:
+        with connect(url) as conn:
+            statements = [s.text for s in gate.pending.sources]
+            outcome.blockers = find_blockers(conn, touched_tables(statements))
+            if not dry:
+                outcome.restore_point = take_restore_point(conn, parse_url(url))
+        if dry:
+            with connect(url, application_name="neontui dry-run") as conn:
+                outcome.dry = dry_run(conn, read_journal(project.out_dir), project.ledger_schema,
+                                      project.ledger_table, lock_timeout=options.lock_timeout,
+                                      lock_wait=options.lock_wait)
+        elif engine is Engine.DRIZZLE_KIT:
+            _drizzle_kit(gate, url, outcome, approved)
+        else:
+            outcome.report = migrate(url, read_journal(project.out_dir), project.ledger_schema,
+                                     project.ledger_table, options, on_event, expect=approved)
+            outcome.applied = outcome.report.applied
+    except NeontuiError as exc:
+        outcome.error = exc
+    result = ("dry-run" if outcome.dry is not None and outcome.dry.ok else
+              "failed" if outcome.error is not None or outcome.dry is not None else "ok")
+    _audit(gate, outcome, settings, result, started)
+    return outcome
+
+
+def _drizzle_kit(gate: Gate, url: str, outcome: Outcome, approved: list[str]) -> None:
+    """Wrap `drizzle-kit migrate`: the same precheck and restore point, then verify the ledger ourselves (its
+    output is identical for zero or many applied) and explain a failure with a dry run (it prints nothing)."""
+    project = gate.project
+    with connect(url) as conn:
+        before = {r.id for r in read_ledger(conn, project.ledger_schema, project.ledger_table).rows}
+    kit = drizzle_kit.run(project, "migrate", url=url)
+    outcome.kit_output = kit.output
+    with connect(url) as conn:
+        after = read_ledger(conn, project.ledger_schema, project.ledger_table).rows
+        by_hash = {m.hash: m.tag for m in gate.pending.migrations}
+        outcome.applied = [by_hash.get(r.hash, r.hash[:12]) for r in after if r.id not in before]
+        if kit.returncode != 0:
+            report = dry_run(conn, read_journal(project.out_dir), project.ledger_schema, project.ledger_table)
+            reason = report.error.one_line() if report.error else f"exit {kit.returncode}: {kit.last_line}"
+            outcome.error = KitFailed(f"drizzle-kit migrate failed (exit {kit.returncode}, it printed no reason); "
+                                      f"neontui's replay found: {reason}")
+            outcome.dry = report
+    if kit.returncode == 0 and outcome.applied != approved:
+        outcome.error = PendingChanged(f"drizzle-kit applied {outcome.applied or 'nothing'}, but the reviewed "
+                                       f"batch was {approved}")
+
+
+def _audit(gate: Gate, outcome: Outcome, settings, result: str, started: float) -> None:
+    error = outcome.error.one_line() if outcome.error else None
+    if not outcome.decision.allowed:
+        error = "; ".join(outcome.decision.reasons)
+    details = {"applied": outcome.applied, "direct_switch": outcome.direct_switch,
+               "blockers": len(outcome.blockers)}
+    record = build_record(str(outcome.action), project_root=gate.project.config.root,
+                          url=gate.project.database_url, environment=gate.environment,
+                          migrations=gate.pending.migrations, checklist=gate.checklist,
+                          restore_point=outcome.restore_point, result=result,
+                          duration_s=round(time.monotonic() - started, 3), error=error, details=details)
+    AuditLog.for_project(gate.project.config.root, settings).append(record)
