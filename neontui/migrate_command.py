@@ -103,6 +103,9 @@ def _text(outcome: Outcome, out: TextIO) -> None:
                 continue
             if s.elapsed is None:
                 continue
+            if dry.error is not None and s is dry.statements[-1]:
+                out.write(f"  {s.tag} #{s.statement}  {s.elapsed:.3f}s  FAILED\n")
+                continue
             locks = ", ".join(f"{mode} on {rel}" for rel, mode in s.locks) or "no new locks"
             rewritten = f"; REWRITES {', '.join(s.rewritten)}" if s.rewritten else ""
             rows = f"; {s.rows} row(s)" if s.rows is not None else ""

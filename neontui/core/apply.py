@@ -125,7 +125,8 @@ def _drizzle_kit(gate: Gate, url: str, outcome: Outcome, approved: list[str]) ->
 
 
 def _audit(gate: Gate, outcome: Outcome, settings, result: str, started: float) -> None:
-    error = outcome.error.one_line() if outcome.error else None
+    failure = outcome.error or (outcome.dry.error if outcome.dry is not None else None)
+    error = failure.one_line() if failure else None
     if not outcome.decision.allowed:
         error = "; ".join(outcome.decision.reasons)
     details = {"applied": outcome.applied, "direct_switch": outcome.direct_switch,

@@ -292,10 +292,12 @@ class _Runner:
         try:
             with self.conn.transaction():
                 self._timeouts(local=True)
-                for current in step.statements:
-                    self._execute(current, transactional=True)
-                for migration in step.records:
-                    self._record(migration)
+                for item in step.items:
+                    if isinstance(item, PlannedStatement):
+                        current = item
+                        self._execute(item, transactional=True)
+                    else:
+                        self._record(item)
         except psycopg.Error as exc:
             raise self._failure(current or _record_statement(step), exc, transactional=True) from None
         self._committed(step)

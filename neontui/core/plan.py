@@ -55,9 +55,18 @@ class PlannedStatement:
 
 @dataclass
 class Step:
+    """Statements and ledger rows, in execution order (a file's row right after its last statement)."""
+
     transactional: bool
-    statements: list[PlannedStatement] = field(default_factory=list)
-    records: list[Migration] = field(default_factory=list)  # ledger rows written at the end of this step
+    items: list[PlannedStatement | Migration] = field(default_factory=list)
+
+    @property
+    def statements(self) -> list[PlannedStatement]:
+        return [i for i in self.items if isinstance(i, PlannedStatement)]
+
+    @property
+    def records(self) -> list[Migration]:
+        return [i for i in self.items if isinstance(i, Migration)]
 
 
 @dataclass
@@ -79,10 +88,12 @@ class Plan:
         for step in self.steps:
             if step.transactional:
                 lines.append("BEGIN")
-            for st in step.statements:
-                where = "  " if step.transactional else "-- outside a transaction: "
-                lines.append(f"{where}{st.tag} #{st.index}: {st.summary}")
-            lines.extend(f"  ledger row for {m.tag}" for m in step.records)
+            for item in step.items:
+                if isinstance(item, Migration):
+                    lines.append(f"  ledger row for {item.tag}")
+                else:
+                    where = "  " if step.transactional else "-- outside a transaction: "
+                    lines.append(f"{where}{item.tag} #{item.index}: {item.summary}")
             if step.transactional:
                 lines.append("COMMIT")
         return lines
@@ -100,7 +111,7 @@ def build_plan(migrations: Sequence[Migration], *, per_migration: bool = False,
 
     def close() -> None:
         nonlocal current
-        if current is not None and (current.statements or current.records):
+        if current is not None and current.items:
             steps.append(current)
         current = None
 
@@ -112,7 +123,7 @@ def build_plan(migrations: Sequence[Migration], *, per_migration: bool = False,
             for text, start, kind in _parts(migration, index, chunk, server_version):
                 if kind == "statement":
                     current = current or Step(True)
-                    current.statements.append(PlannedStatement(migration, index, text, offset + start))
+                    current.items.append(PlannedStatement(migration, index, text, offset + start))
                 elif kind == "no-transaction":
                     close()
                     steps.append(Step(False, [PlannedStatement(migration, index, text, offset + start)]))
@@ -120,7 +131,7 @@ def build_plan(migrations: Sequence[Migration], *, per_migration: bool = False,
                     close()
             offset += len(chunk) + len(BREAKPOINT)
         current = current or Step(True)
-        current.records.append(migration)
+        current.items.append(migration)
     close()
     return Plan(list(migrations), steps)
 
