@@ -68,9 +68,9 @@ def test_plan_is_one_transaction_like_drizzle(tmp_path):
                                 "0001_c": "CREATE TABLE c (id int);"})
     plan = build_plan(journal.entries)
     assert plan.single_transaction
-    assert plan.describe() == ["BEGIN", "  0000_a #0: CREATE TABLE a (id int);", "  0000_a #1: CREATE TABLE b (id int);",
-                               "  ledger row for 0000_a", "  0001_c #0: CREATE TABLE c (id int);",
-                               "  ledger row for 0001_c", "COMMIT"]
+    assert plan.describe() == ["BEGIN", "  0000_a #0: CREATE TABLE a (id int);",
+                               "  0000_a #1: CREATE TABLE b (id int);", "  ledger row for 0000_a",
+                               "  0001_c #0: CREATE TABLE c (id int);", "  ledger row for 0001_c", "COMMIT"]
     per = build_plan(journal.entries, per_migration=True)
     assert [len(s.records) for s in per.steps] == [1, 1]
 
@@ -247,6 +247,7 @@ def test_dry_run_reports_locks_rewrites_rows_and_leaves_nothing(tmp_path, databa
         report = dry_run(conn, journal, "drizzle", "__drizzle_migrations")
     assert report.ok and report.migrations == ["0000_a"]
     add, retype, update, create, concurrent = report.statements
+    assert create.locks == [("extra", "AccessExclusiveLock")]
     assert ("users", "AccessExclusiveLock") in add.locks and add.rewritten == []
     assert retype.rewritten == ['"public"."users"']
     assert update.rows == 5

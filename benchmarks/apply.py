@@ -1,0 +1,289 @@
+"""Apply benchmark: a fresh apply of a generated 300-migration project by neontui, drizzle-kit and psql.
+
+    python -m benchmarks.apply [--quick]
+
+On one embedded PostgreSQL started here (in a temporary folder, stopped at the end), each run gets a fresh,
+empty database and applies the whole project (300 migrations; --quick: 30) with:
+  1. neontui: `python -m neontui migrate DIR --url URL --json` (until that command exists, neontui's migrator
+     called from `python -c`: same library code, same one transaction);
+  2. drizzle-kit: `node_modules/.bin/drizzle-kit migrate` with the real pinned drizzle-kit (tests/drizzle_env.py);
+  3. psql: `psql -1 -f all.sql`, the concatenated SQL in one transaction (no ledger: the floor to compare with).
+Each is the median of several runs (5; --quick: 3) with min–max, process start included, database creation
+not. Every run is checked afterwards (the ledger holds the journal's hashes in order, the final tables exist);
+a tool with a failed run is reported as failed, with its error, and no time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from benchmarks.generate import Schema, project
+from neontui.core.connection import with_database
+from neontui.core.journal import read_journal
+
+RESULTS = Path(__file__).parent / "results"
+RUN_TIMEOUT = 180.0  # one apply
+TOOL_TIMEOUT = 60.0  # --help, --version, admin statements
+TOOLS = ("neontui", "drizzle-kit", "psql -1")
+# neontui's migrator as a subprocess, until `neontui migrate` exists (argv: out folder, database URL).
+FALLBACK = ("import sys; from pathlib import Path; from neontui.core.connection import connect; "
+            "from neontui.core.journal import read_journal; from neontui.core.migrator import apply_pending; "
+            "apply_pending(connect(sys.argv[2]), read_journal(Path(sys.argv[1])), 'drizzle', "
+            "'__drizzle_migrations')")
+
+
+@functools.cache
+def neontui_cli() -> bool:
+    """Whether `neontui migrate` exists. Before it did, `neontui migrate --help` fell through to `status`."""
+    try:
+        done = subprocess.run([sys.executable, "-m", "neontui", "migrate", "--help"], capture_output=True,
+                              text=True, timeout=TOOL_TIMEOUT, stdin=subprocess.DEVNULL, env=_env())
+    except (subprocess.SubprocessError, OSError):
+        return False
+    return done.returncode == 0 and "usage: neontui migrate" in done.stdout
+
+
+def neontui_apply(project_dir: Path, url: str) -> subprocess.CompletedProcess[str]:
+    """Apply every migration of the project with neontui, in a process of its own."""
+    if neontui_cli():
+        argv = [sys.executable, "-m", "neontui", "migrate", str(project_dir), "--url", url, "--json"]
+    else:
+        argv = [sys.executable, "-c", FALLBACK, str(project_dir / "drizzle"), url]
+    return subprocess.run(argv, cwd=project_dir, env=_env(DATABASE_URL=url), capture_output=True, text=True,
+                          timeout=RUN_TIMEOUT, stdin=subprocess.DEVNULL)
+
+
+def drizzle_apply(project_dir: Path, url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(project_dir / "node_modules" / ".bin" / "drizzle-kit"), "migrate"], cwd=project_dir,
+                          env=_env(DATABASE_URL=url, FORCE_COLOR="0", NO_UPDATE_NOTIFIER="1"), capture_output=True,
+                          text=True, timeout=RUN_TIMEOUT, stdin=subprocess.DEVNULL)
+
+
+def psql_apply(project_dir: Path, url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["psql", "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-f", str(project_dir / "all.sql"), url],
+                          cwd=project_dir, env=_env(), capture_output=True, text=True, timeout=RUN_TIMEOUT,
+                          stdin=subprocess.DEVNULL)
+
+
+def _env(**extra: str) -> dict[str, str]:
+    # No NEONTUI_* settings and no libpq PG* variables: every tool gets only the URL it is given.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEONTUI_", "PG"))}
+    env.update(extra)
+    return env
+
+
+# --- setup --------------------------------------------------------------------------------------------------
+
+
+def find_drizzle_kit() -> tuple[Path | None, str]:
+    """The pinned drizzle-kit's node_modules (installed once into a cache), or None and why not."""
+    if shutil.which("node") is None:
+        return None, "node is not installed"
+    try:
+        from tests.drizzle_env import node_modules
+
+        return node_modules(), ""
+    except (RuntimeError, subprocess.SubprocessError, OSError) as exc:
+        return None, f"could not install drizzle-kit: {exc}"
+
+
+def _version(argv: list[str], cwd: Path | None = None) -> str:
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=TOOL_TIMEOUT, cwd=cwd,
+                              stdin=subprocess.DEVNULL, env=_env(FORCE_COLOR="0"))
+    except (subprocess.SubprocessError, OSError):
+        return "unknown version"
+    lines = [line.strip() for line in done.stdout.splitlines() if line.strip()]
+    return " ".join(lines) or "unknown version"
+
+
+class Databases:
+    """Fresh databases on the admin URL's server, dropped after use."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = admin_url
+
+    def _admin(self, statement: sql.Composable) -> None:
+        with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=10) as conn:
+            conn.execute("SET statement_timeout = '60s'")
+            conn.execute(statement)
+
+    def create(self) -> tuple[str, str]:
+        name = f"bench_{uuid.uuid4().hex[:12]}"
+        self._admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return name, with_database(self.admin_url, name)
+
+    def drop(self, name: str) -> None:
+        self._admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def check(url: str, tables: set[str], hashes: list[str] | None) -> str | None:
+    """Why the run did not apply everything (None when it did): the final tables, and the ledger if any."""
+    with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+        found = {r[0] for r in conn.execute("select tablename from pg_tables where schemaname = 'public'")}
+        if found != tables:
+            return f"{len(tables - found)} of the {len(tables)} expected tables missing, {len(found - tables)} extra"
+        if hashes is None:
+            return None
+        try:
+            rows = [r[0] for r in conn.execute('select hash from "drizzle"."__drizzle_migrations" order by id')]
+        except psycopg.errors.UndefinedTable:
+            return "no ledger table drizzle.__drizzle_migrations"
+        if rows != hashes:
+            return f"the ledger has {len(rows)} rows, not the journal's {len(hashes)} hashes in order"
+    return None
+
+
+def _error(done: subprocess.CompletedProcess[str] | None, problem: str) -> str:
+    text = "" if done is None else (done.stderr.strip() or done.stdout.strip())
+    return problem + (f" (exit {done.returncode}): " + text[-1500:] if done is not None else "")
+
+
+def summary(times: list[float], errors: list[str], runs: int) -> dict[str, Any]:
+    if errors:
+        return {"failed": True, "error": errors[0], "failed_runs": len(errors), "runs": runs, "median": None,
+                "min": None, "max": None}
+    return {"failed": False, "median": statistics.median(times), "min": min(times), "max": max(times), "runs": runs,
+            "times": times}
+
+
+# --- the benchmark ------------------------------------------------------------------------------------------
+
+
+def run(quick: bool = False) -> dict[str, Any]:
+    runs, count = (3, 30) if quick else (5, 300)
+    from neontui.core.embedded import start_embedded
+
+    with tempfile.TemporaryDirectory(prefix="neontui-bench-apply-") as tmp:
+        root = Path(tmp) / "project"
+        schema = Schema()
+        out = project(root, count, schema=schema)
+        journal = read_journal(out)
+        texts = [e.text or "" for e in journal.entries]
+        (root / "all.sql").write_text("\n".join(texts))
+        tables, hashes = set(schema.table_names()), [e.hash or "" for e in journal.entries]
+
+        modules, drizzle_missing = find_drizzle_kit()
+        if modules is not None:
+            (root / "node_modules").symlink_to(modules, target_is_directory=True)
+        psql = shutil.which("psql")
+        tools: dict[str, Any] = {"neontui": (neontui_apply, hashes)}
+        if modules is not None:
+            tools["drizzle-kit"] = (drizzle_apply, hashes)
+        if psql:
+            tools["psql -1"] = (psql_apply, None)
+
+        server = start_embedded(Path(tmp) / "pg")
+        try:
+            databases = Databases(server.url)
+            with psycopg.connect(server.url, autocommit=True) as conn:
+                server_version = conn.execute("show server_version").fetchone()[0]
+            times: dict[str, list[float]] = {name: [] for name in tools}
+            errors: dict[str, list[str]] = {name: [] for name in tools}
+            for _ in range(runs):  # round-robin, so drift on the machine spreads over every tool alike
+                for name, (apply, ledger) in tools.items():
+                    db, url = databases.create()
+                    try:
+                        start = time.perf_counter()
+                        done: subprocess.CompletedProcess[str] | None = None
+                        try:
+                            done = apply(root, url)
+                            elapsed = time.perf_counter() - start
+                            problem = check(url, tables, ledger)
+                        except subprocess.TimeoutExpired:
+                            problem = f"timed out after {RUN_TIMEOUT:.0f} s"
+                        except psycopg.Error as exc:
+                            problem = f"could not check the database: {exc}"
+                        if problem is None and done is not None and done.returncode != 0:
+                            problem = "applied everything but exited non-zero"
+                        if problem is None:
+                            times[name].append(elapsed)
+                        else:
+                            errors[name].append(_error(done, problem))
+                    finally:
+                        databases.drop(db)
+        finally:
+            server.stop()
+
+        versions = {
+            "server": f"PostgreSQL {server_version} (embedded)",
+            "neontui": "neontui migrate" if neontui_cli() else "neontui.core.migrator via python -c (no CLI yet)",
+            "drizzle-kit": _version([str(root / "node_modules" / ".bin" / "drizzle-kit"), "--version"], root)
+            if modules is not None else None,
+            "psql": _version([psql, "--version"]) if psql else None,
+        }
+    results = {name: summary(times[name], errors[name], runs) for name in tools}
+    row = {"label": f"apply {count} migrations, fresh db", "migrations": count,
+           "statements": sum(len(e.statements) for e in journal.entries),
+           "bytes": sum(len(t.encode()) for t in texts), "tables": len(tables),
+           **{name: results.get(name) for name in TOOLS}}
+    row["neontui/psql"] = ratio(row["neontui"], row["psql -1"])
+    row["neontui/drizzle-kit"] = ratio(row["neontui"], row["drizzle-kit"])
+    missing = {"drizzle-kit": drizzle_missing or None, "psql -1": None if psql else "psql is not installed"}
+    return {"quick": quick, "runs": runs, "versions": versions, "missing": missing, "rows": {"apply": row}}
+
+
+def ratio(ours: dict[str, Any] | None, theirs: dict[str, Any] | None) -> str:
+    if not ours or not theirs or ours["median"] is None or theirs["median"] is None:
+        return "n/a"
+    return f"{ours['median'] / theirs['median']:.3f}"
+
+
+def seconds(result: dict[str, Any] | None) -> str:
+    if result is None:
+        return "—"
+    if result["failed"]:
+        return f"FAILED ({result['failed_runs']}/{result['runs']} runs)"
+    return f"{result['median']:.3f} s ({result['min']:.3f}–{result['max']:.3f})"
+
+
+def print_table(result: dict[str, Any]) -> None:
+    print(f"{'benchmark':<32} {'neontui':<26} {'drizzle-kit':<26} {'psql -1':<26} {'neontui/psql':<13} "
+          "neontui/drizzle-kit")
+    for row in result["rows"].values():
+        print(f"{row['label']:<32} {seconds(row['neontui']):<26} {seconds(row['drizzle-kit']):<26} "
+              f"{seconds(row['psql -1']):<26} {row['neontui/psql']:<13} {row['neontui/drizzle-kit']}")
+        print(f"  ({row['statements']} statements, {row['bytes'] / 1e3:.0f} kB, {row['tables']} tables; "
+              f"median of {result['runs']} runs, min–max)")
+        for name in TOOLS:
+            if row[name] and row[name]["failed"]:
+                print(f"{name} failed: {row[name]['error']}")
+    versions = result["versions"]
+    print(f"server: {versions['server']}; neontui: {versions['neontui']}")
+    for name, key in (("drizzle-kit", "drizzle-kit"), ("psql -1", "psql")):
+        why = result["missing"][name]
+        print(f"{key}: {versions[key] or f'missing ({why}): its comparison was skipped'}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.apply", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="30 migrations and 3 runs, for CI")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    result = run(quick=args.quick)
+    result["duration"] = time.perf_counter() - started
+    print_table(result)
+    print(f"benchmark took {result['duration']:.0f} s")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / ("apply-quick.json" if args.quick else "apply.json")).write_text(json.dumps(result, indent=2))
+    failed = any(r and r["failed"] for row in result["rows"].values() for r in (row[t] for t in TOOLS))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
