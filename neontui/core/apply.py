@@ -20,7 +20,7 @@ from neontui.core.journal import read_journal
 from neontui.core.ledger import read_ledger
 from neontui.core.migrator import DEFAULT_OPTIONS, EventHandler, MigrateOptions, MigrateReport, PendingChanged, migrate
 from neontui.core.policy import Action, Decision
-from neontui.core.restore import RestorePoint, take_restore_point
+from neontui.core.restore import RestorePoint, schema_dump, take_restore_point
 from neontui.core.settings import load_settings
 
 
@@ -40,6 +40,7 @@ class Outcome:
     direct_switch: str | None = None
     blockers: list[Blocker] = field(default_factory=list)
     restore_point: RestorePoint | None = None
+    schema_backup: str | None = None  # path of the schema-only pg_dump taken before a production run
     report: MigrateReport | None = None
     dry: DryRunReport | None = None
     applied: list[str] = field(default_factory=list)
@@ -82,6 +83,8 @@ def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
             outcome.blockers = find_blockers(conn, touched_tables(statements))
             if not dry:
                 outcome.restore_point = take_restore_point(conn, parse_url(url))
+        if not dry and gate.environment.production:
+            outcome.schema_backup = _schema_backup(gate, url, outcome.restore_point, notice)
         if dry:
             with connect(url, application_name="neontui dry-run") as conn:
                 outcome.dry = dry_run(conn, read_journal(project.out_dir), project.ledger_schema,
@@ -99,6 +102,22 @@ def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
               "failed" if outcome.error is not None or outcome.dry is not None else "ok")
     _audit(gate, outcome, settings, result, started)
     return outcome
+
+
+def _schema_backup(gate: Gate, url: str, point: RestorePoint | None, notice: Callable[[str], None]) -> str | None:
+    """Optional: a schema-only pg_dump next to the audit log; a missing or failing pg_dump is only a warning."""
+    stamp = (point.time if point else time.strftime("%Y-%m-%dT%H%M%S")).replace(":", "").replace("-", "")[:15]
+    dest = gate.project.config.root / ".neontui" / "backups" / f"{stamp}-{gate.pending.database}-schema.sql"
+    try:
+        path = schema_dump(url, dest)
+    except NeontuiError as exc:
+        notice(f"warning: no schema backup: {exc.one_line()}")
+        return None
+    if path is None:
+        notice("note: pg_dump is not installed, so no schema-only backup was taken (the restore point stands)")
+        return None
+    notice(f"schema-only backup: {path}")
+    return str(path)
 
 
 def _drizzle_kit(gate: Gate, url: str, outcome: Outcome, approved: list[str]) -> None:
@@ -130,7 +149,7 @@ def _audit(gate: Gate, outcome: Outcome, settings, result: str, started: float) 
     if not outcome.decision.allowed:
         error = "; ".join(outcome.decision.reasons)
     details = {"applied": outcome.applied, "direct_switch": outcome.direct_switch,
-               "blockers": len(outcome.blockers)}
+               "blockers": len(outcome.blockers), "schema_backup": outcome.schema_backup}
     record = build_record(str(outcome.action), project_root=gate.project.config.root,
                           url=gate.project.database_url, environment=gate.environment,
                           migrations=gate.pending.migrations, checklist=gate.checklist,
