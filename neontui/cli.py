@@ -67,8 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--format", choices=("text", "json", "github"), default="text")
     lint.add_argument("--pg-version", help="server version for version-dependent rules (default: the connected "
                                            "server's, else the newest)")
-    lint.add_argument("--mode", choices=("transaction", "autocommit"), default="transaction",
-                      help="transaction: drizzle-kit migrate (default); autocommit: drizzle's neon-http migrator")
+    lint.add_argument("--mode", choices=("transaction", "planned", "autocommit"), default="transaction",
+                      help="transaction: drizzle-kit migrate (default); planned: neontui migrate, which runs "
+                           "CONCURRENTLY and the files' own COMMITs as separate steps; autocommit: drizzle's "
+                           "neon-http migrator")
     lint.add_argument("--advisory", action="store_true", help="also show advisory (info) findings")
     lint.add_argument("--enable", action="append", default=[], metavar="RULE", help="enable an off-by-default rule")
     lint.add_argument("--fail-on", choices=("error", "warning"), default="error")

@@ -151,3 +151,21 @@ def test_malformed_input_never_crashes():
         text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
         result = review(text)
         assert all(f.line >= 1 and f.column >= 1 for f in result.findings)
+
+
+def test_planned_mode_models_neontui_migrate():
+    text = ('CREATE INDEX CONCURRENTLY "i" ON "t" ("a");' + B + "COMMIT;" + B +
+            'ALTER TABLE "t" ADD CONSTRAINT "c" CHECK ("a" > 0) NOT VALID;' + B +
+            'ALTER TABLE "t" VALIDATE CONSTRAINT "c";')
+    assert [f.rule for f in review(text).findings] == ["cannot-run-in-transaction",
+                                                       "transaction-control-in-migration"]
+    # neontui runs CONCURRENTLY as its own step and treats COMMIT as a step boundary; a VALIDATE in the same
+    # transaction as its NOT VALID is still a finding there
+    assert [f.rule for f in review(text, mode=RunMode.PLANNED).findings] == ["validate-constraint-same-transaction"]
+
+
+def test_review_lists_the_pre_existing_tables_the_run_touches():
+    result = review('CREATE TABLE "fresh" ("id" int);' + B + 'CREATE INDEX "f" ON "fresh" ("id");' + B +
+                    'ALTER TABLE "users" ADD COLUMN "x" int;' + B + 'UPDATE "orders" SET "a" = 1 WHERE "id" = 2;' +
+                    B + 'DROP TABLE "audit"."old";')
+    assert result.touched == {("public", "users"), ("public", "orders"), ("audit", "old")}

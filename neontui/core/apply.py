@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from neontui.core import drizzle_kit
 from neontui.core.audit import AuditLog, build_record
-from neontui.core.blockers import Blocker, find_blockers, touched_tables
+from neontui.core.blockers import Blocker, find_blockers
 from neontui.core.connection import connect, direct_url, parse_url
 from neontui.core.dryrun import DryRunReport, dry_run
 from neontui.core.errors import ExitCode, NeontuiError
@@ -79,8 +79,7 @@ def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
     approved = [m.tag for m in gate.pending.migrations]
     try:
         with connect(url) as conn:
-            statements = [s.text for s in gate.pending.sources]
-            outcome.blockers = find_blockers(conn, touched_tables(statements))
+            outcome.blockers = find_blockers(conn, gate.review.touched)
             if not dry:
                 outcome.restore_point = take_restore_point(conn, parse_url(url))
         if not dry and gate.environment.production:

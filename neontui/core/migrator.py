@@ -94,7 +94,7 @@ class MigrateReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"applied": self.applied, "duration_s": round(self.duration, 4),
-                "lock_waited_s": round(self.lock_waited, 4), "plan": self.plan.to_json(),
+                "lock_waited_s": round(self.lock_waited, 4), "plan": self.plan.to_json(with_sql=False),
                 "migrations": [{"tag": t.tag, "elapsed_s": round(t.elapsed, 4),
                                 "statements": [{"statement": s.statement, "elapsed_s": round(s.elapsed, 4),
                                                 "rows": s.rows} for s in t.statements]} for t in self.timings]}

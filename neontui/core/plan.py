@@ -98,9 +98,10 @@ class Plan:
                 lines.append("COMMIT")
         return lines
 
-    def to_json(self) -> list[dict]:
+    def to_json(self, *, with_sql: bool = True) -> list[dict]:
         return [{"transactional": s.transactional,
-                 "statements": [{"tag": st.tag, "statement": st.index, "sql": st.summary} for st in s.statements],
+                 "statements": [{"tag": st.tag, "statement": st.index, **({"sql": st.summary} if with_sql else {})}
+                                for st in s.statements],
                  "ledger_rows": [m.tag for m in s.records]} for s in self.steps]
 
 

@@ -43,6 +43,7 @@ class Review:
     pg_version: int
     mode: RunMode
     unused_ignores: list[tuple[str, int, str]] = field(default_factory=list)  # (tag, line, comment)
+    touched: set[TableKey] = field(default_factory=set)  # pre-existing tables the run locks (for the precheck)
 
     @property
     def blocking(self) -> list[Finding]:
@@ -90,6 +91,7 @@ class RunState:
     new_enum_labels: dict[str, TableKey] = field(default_factory=dict)  # label → type, this transaction
     lock_timeout: bool = False
     statement_timeout: bool = False
+    touched: set[TableKey] = field(default_factory=set)  # tables the run changes that existed before it
 
     def end_transaction(self) -> None:
         self.ddl_tables.clear()
@@ -148,7 +150,7 @@ class _Reviewer:
                  known_columns: Mapping[tuple[str, str, str], str] | None) -> None:
         self.pg_version, self.mode = pg_version, mode
         self.enabled = {r for r in RULES if (RULES[r].core or advisory) and r not in OFF_BY_DEFAULT} | set(enable)
-        self.state = RunState(mode=mode, in_transaction=mode is RunMode.TRANSACTION)
+        self.state = RunState(mode=mode, in_transaction=mode is not RunMode.AUTOCOMMIT)
         self.known_columns = _parse_known_columns(known_columns or {})
         self.findings: list[Finding] = []
         self.deferred: list[tuple[Finding, str, TableKey]] = []  # drop-view/drop-type: unless re-created later
@@ -176,7 +178,9 @@ class _Reviewer:
                 self.findings.append(finding)
         order = {s.tag: i for i, s in enumerate(sources)}
         self.findings.sort(key=lambda f: (order.get(f.tag, len(order)), f.statement, f.line, f.column))
-        return Review(self.findings, [s.tag for s in sources], self.statements, self.pg_version, self.mode, unused)
+        touched = self.state.touched - self.state.tables
+        return Review(self.findings, [s.tag for s in sources], self.statements, self.pg_version, self.mode, unused,
+                      touched)
 
     def _chunk(self, src: _SourceState, index: int, chunk: str, handlers: Mapping[str, Any], after: Any) -> None:
         if not chunk.strip():

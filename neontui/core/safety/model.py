@@ -24,6 +24,8 @@ class DangerClass(StrEnum):
 class RunMode(StrEnum):
     TRANSACTION = "transaction"  # drizzle-kit migrate and every transactional driver: the whole run is one tx
     AUTOCOMMIT = "autocommit"  # drizzle's neon-http migrator: statement by statement
+    PLANNED = "planned"  # neontui's native migrator: one transaction, but no-transaction statements and the
+    # file's own COMMIT/BEGIN become separate steps of its plan instead of failing
 
 
 @dataclass(frozen=True)

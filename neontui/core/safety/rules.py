@@ -87,8 +87,14 @@ def is_volatile(expr: Node | None) -> bool:
 
 
 def note_ddl(stmt: Statement, table: TableKey) -> None:
+    stmt.state.touched.add(table)
     if stmt.state.in_transaction:
         stmt.state.ddl_tables.add(table)
+
+
+def in_run_transaction(state: RunState) -> bool:
+    """Would a no-transaction statement here fail? Not under neontui's plan, which runs it as its own step."""
+    return state.in_transaction and state.mode is not RunMode.PLANNED
 
 
 def new_table(state: RunState, table: TableKey) -> bool:
@@ -148,7 +154,7 @@ def create_index(stmt: Statement, node: Node) -> None:
         state.indexes.add((table[0], name))
     label = f'"{name}"' if name else "an unnamed index"
     if node.get("concurrent"):
-        if state.in_transaction:
+        if in_run_transaction(state):
             stmt.report("cannot-run-in-transaction", f"CREATE INDEX CONCURRENTLY {label} cannot run inside the "
                         "migration transaction (25001)", suggestion=suggest.outside_transaction(stmt.text))
     elif not new_table(state, table):
@@ -199,7 +205,7 @@ def create_function(stmt: Statement, node: Node) -> None:
 
 
 def create_database(stmt: Statement, node: Node) -> None:
-    if stmt.state.in_transaction:
+    if in_run_transaction(stmt.state):
         stmt.report("cannot-run-in-transaction", "CREATE DATABASE cannot run inside the migration transaction")
 
 
@@ -408,7 +414,7 @@ def rewrite_other(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> 
 def detach_partition(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> None:
     part = cmd.get("def", {}).get("PartitionCmd", {})
     if part.get("concurrent"):
-        if stmt.state.in_transaction:
+        if in_run_transaction(stmt.state):
             stmt.report("cannot-run-in-transaction", "DETACH PARTITION … CONCURRENTLY cannot run inside the "
                         "migration transaction", suggestion=suggest.outside_transaction(stmt.text))
     else:
@@ -488,8 +494,9 @@ def alter_enum(stmt: Statement, node: Node) -> None:
     if not state.in_transaction or key in state.types:
         return  # a type created in the same transaction may use its new values at once
     if not versions.enum_add_value_in_transaction(stmt.pg):
-        stmt.report("enum-add-value-in-transaction", f"ALTER TYPE {show(key)} ADD VALUE cannot run inside a "
-                    "transaction before PostgreSQL 12")
+        if in_run_transaction(state):  # neontui's plan runs it as its own step on such servers
+            stmt.report("enum-add-value-in-transaction", f"ALTER TYPE {show(key)} ADD VALUE cannot run inside "
+                        "a transaction before PostgreSQL 12")
     else:
         state.new_enum_labels[label] = key
 
@@ -500,13 +507,14 @@ def drop(stmt: Statement, node: Node) -> None:
     for obj in node.get("objects", ()):
         key = _object_key(obj)
         if kind == "OBJECT_TABLE":
+            state.touched.add(key)
             if key not in state.tables:
                 stmt.report("drop-table", f"DROP TABLE {show(key)} deletes the table and its rows",
                             lock=f"ACCESS EXCLUSIVE on {show(key)} (brief)", blocks=f"reads and writes of {show(key)}")
             state.tables.discard(key)
         elif kind == "OBJECT_INDEX":
             if node.get("concurrent"):
-                if state.in_transaction:
+                if in_run_transaction(state):
                     stmt.report("cannot-run-in-transaction", f"DROP INDEX CONCURRENTLY {show(key)} cannot run "
                                 "inside the migration transaction", suggestion=suggest.outside_transaction(stmt.text))
             elif key not in state.indexes:
@@ -545,12 +553,13 @@ def drop(stmt: Statement, node: Node) -> None:
 
 def drop_database(stmt: Statement, node: Node) -> None:
     stmt.report("drop-database", f'DROP DATABASE "{node.get("dbname", "")}" deletes everything in it')
-    if stmt.state.in_transaction:
+    if in_run_transaction(stmt.state):
         stmt.report("cannot-run-in-transaction", "DROP DATABASE cannot run inside the migration transaction")
 
 
 def truncate(stmt: Statement, node: Node) -> None:
     tables = [rel(r["RangeVar"]) for r in node.get("relations", ()) if "RangeVar" in r]
+    stmt.state.touched.update(tables)
     existing = [t for t in tables if not new_table(stmt.state, t)]
     if node.get("behavior") == "DROP_CASCADE":
         stmt.report("truncate-cascade", f"TRUNCATE … CASCADE empties {', '.join(map(show, tables))} and every table "
@@ -588,6 +597,7 @@ def insert(stmt: Statement, node: Node) -> None:
 
 
 def backfill(stmt: Statement, table: TableKey, what: str) -> None:
+    stmt.state.touched.add(table)
     if stmt.state.in_transaction and table in stmt.state.ddl_tables:
         stmt.report("backfill-in-migration-transaction", f"{what} on {show(table)} runs in the same transaction as "
                     f"DDL on it, so the DDL's lock is held for the whole backfill",
@@ -607,7 +617,7 @@ def create_index_like(stmt: Statement, node: Node) -> None:
     concurrent = any(p.get("DefElem", {}).get("defname") == "concurrently" for p in node.get("params", ()))
     target = node.get("relation", {}).get("relname") or node.get("name", "")
     if concurrent:
-        if stmt.state.in_transaction:
+        if in_run_transaction(stmt.state):
             stmt.report("cannot-run-in-transaction", "REINDEX … CONCURRENTLY cannot run inside the migration "
                         "transaction", suggestion=suggest.outside_transaction(stmt.text))
     else:
@@ -620,7 +630,7 @@ def create_index_like(stmt: Statement, node: Node) -> None:
 def vacuum(stmt: Statement, node: Node) -> None:
     if not node.get("is_vacuumcmd"):
         return  # ANALYZE may run in a transaction
-    if stmt.state.in_transaction:
+    if in_run_transaction(stmt.state):
         stmt.report("cannot-run-in-transaction", "VACUUM cannot run inside the migration transaction")
     if any(o.get("DefElem", {}).get("defname") == "full" for o in node.get("options", ())):
         stmt.report("vacuum-full-or-cluster", "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE",
@@ -662,14 +672,15 @@ def transaction(stmt: Statement, node: Node) -> None:
     opens = kind in ("TRANS_STMT_BEGIN", "TRANS_STMT_START")
     closes = kind in ("TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK", "TRANS_STMT_PREPARE", "TRANS_STMT_COMMIT_PREPARED",
                       "TRANS_STMT_ROLLBACK_PREPARED")
-    if state.mode is RunMode.TRANSACTION:
+    if state.mode is RunMode.TRANSACTION:  # the planned mode turns COMMIT/BEGIN into step boundaries
         word = kind.removeprefix("TRANS_STMT_").replace("_", " ")
         stmt.report("transaction-control-in-migration", f"{word} inside the migration: the runner's transaction is "
                     + ("committed early here; the statements after it run outside any transaction" if closes
                        else "already open" if opens else "managed by the runner"),
                     suggestion="-- remove this statement; neontui migrate runs no-transaction steps on its own")
     if closes:
-        state.in_transaction = False
+        # Under neontui's plan the statements after a COMMIT start the next transaction step.
+        state.in_transaction = state.mode is RunMode.PLANNED
         state.end_transaction()
     elif opens:
         state.in_transaction = True
