@@ -4,8 +4,8 @@
 
 On one embedded PostgreSQL started here (in a temporary folder, stopped at the end), each run gets a fresh,
 empty database and applies the whole project (300 migrations; --quick: 30) with:
-  1. neontui: `python -m neontui migrate DIR --url URL --json` (until that command exists, neontui's migrator
-     called from `python -c`: same library code, same one transaction);
+  1. neontui: `python -m neontui migrate DIR --url URL --json` (in a checkout without that command, neontui's
+     migrator called from `python -c`: same library code, same one transaction);
   2. drizzle-kit: `node_modules/.bin/drizzle-kit migrate` with the real pinned drizzle-kit (tests/drizzle_env.py);
   3. psql: `psql -1 -f all.sql`, the concatenated SQL in one transaction (no ledger: the floor to compare with).
 Each is the median of several runs (5; --quick: 3) with min–max, process start included, database creation
@@ -19,6 +19,7 @@ import argparse
 import functools
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -26,6 +27,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,17 +36,19 @@ from psycopg import sql
 
 from benchmarks.generate import Schema, project
 from neontui.core.connection import with_database
+from neontui.core.errors import ConfigError
 from neontui.core.journal import read_journal
 
 RESULTS = Path(__file__).parent / "results"
 RUN_TIMEOUT = 180.0  # one apply
 TOOL_TIMEOUT = 60.0  # --help, --version, admin statements
 TOOLS = ("neontui", "drizzle-kit", "psql -1")
-# neontui's migrator as a subprocess, until `neontui migrate` exists (argv: out folder, database URL).
-FALLBACK = ("import sys; from pathlib import Path; from neontui.core.connection import connect; "
-            "from neontui.core.journal import read_journal; from neontui.core.migrator import apply_pending; "
-            "apply_pending(connect(sys.argv[2]), read_journal(Path(sys.argv[1])), 'drizzle', "
-            "'__drizzle_migrations')")
+# neontui's migrator as a subprocess where `neontui migrate` does not exist (argv: out folder, database URL);
+# `apply_pending` was renamed `run` when the CLI came.
+FALLBACK = ("import sys; from pathlib import Path; from neontui.core import migrator; "
+            "from neontui.core.connection import connect; from neontui.core.journal import read_journal; "
+            "apply = getattr(migrator, 'apply_pending', None) or migrator.run; "
+            "apply(connect(sys.argv[2]), read_journal(Path(sys.argv[1])), 'drizzle', '__drizzle_migrations')")
 
 
 @functools.cache
@@ -149,20 +153,47 @@ def check(url: str, tables: set[str], hashes: list[str] | None) -> str | None:
     return None
 
 
+_TERMINAL_CODES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\[[\u2800-\u28ff]\] [^\n\x1b]*")  # colours, spinners
+
+
 def _error(done: subprocess.CompletedProcess[str] | None, problem: str) -> str:
-    text = "" if done is None else (done.stderr.strip() or done.stdout.strip())
-    return problem + (f" (exit {done.returncode}): " + text[-1500:] if done is not None else "")
+    if done is None:
+        return problem
+    text = _TERMINAL_CODES.sub("", done.stderr.strip() or done.stdout.strip()).strip()
+    return f"{problem} (exit {done.returncode}): {text[-1500:]}"
 
 
 def summary(times: list[float], errors: list[str], runs: int) -> dict[str, Any]:
-    if errors:
-        return {"failed": True, "error": errors[0], "failed_runs": len(errors), "runs": runs, "median": None,
-                "min": None, "max": None}
+    """Median and min–max, or failed (with the first error) when any run failed: no time for a failed tool."""
+    if errors or not times:
+        return {"failed": True, "error": errors[0] if errors else "not measured: no apply succeeded",
+                "failed_runs": len(errors), "runs": runs, "median": None, "min": None, "max": None}
     return {"failed": False, "median": statistics.median(times), "min": min(times), "max": max(times), "runs": runs,
             "times": times}
 
 
 # --- the benchmark ------------------------------------------------------------------------------------------
+
+
+Apply = Callable[[Path, str], subprocess.CompletedProcess[str]]
+
+
+def timed_apply(apply: Apply, root: Path, url: str, tables: set[str],
+                hashes: list[str] | None) -> tuple[float | None, str | None]:
+    """(seconds, None) when the run applied everything, else (None, why, with the tool's own error)."""
+    done: subprocess.CompletedProcess[str] | None = None
+    start = time.perf_counter()
+    try:
+        done = apply(root, url)
+        elapsed = time.perf_counter() - start
+        problem = check(url, tables, hashes)
+    except subprocess.TimeoutExpired:
+        return None, f"timed out after {RUN_TIMEOUT:.0f} s"
+    except psycopg.Error as exc:
+        problem = f"could not check the database: {exc}"
+    if problem is None and done.returncode != 0:
+        problem = "applied everything but exited non-zero"
+    return (elapsed, None) if problem is None else (None, _error(done, problem))
 
 
 def run(quick: bool = False) -> dict[str, Any]:
@@ -182,39 +213,42 @@ def run(quick: bool = False) -> dict[str, Any]:
         if modules is not None:
             (root / "node_modules").symlink_to(modules, target_is_directory=True)
         psql = shutil.which("psql")
-        tools: dict[str, Any] = {"neontui": (neontui_apply, hashes)}
+        tools: dict[str, tuple[Apply, list[str] | None]] = {"neontui": (neontui_apply, hashes)}
         if modules is not None:
             tools["drizzle-kit"] = (drizzle_apply, hashes)
         if psql:
             tools["psql -1"] = (psql_apply, None)
+        rows = ("apply", "noop")
+        times = {(row, name): [] for row in rows for name in tools}
+        errors: dict[tuple[str, str], list[str]] = {(row, name): [] for row in rows for name in tools}
 
         server = start_embedded(Path(tmp) / "pg")
         try:
             databases = Databases(server.url)
-            with psycopg.connect(server.url, autocommit=True) as conn:
-                server_version = conn.execute("show server_version").fetchone()[0]
-            times: dict[str, list[float]] = {name: [] for name in tools}
-            errors: dict[str, list[str]] = {name: [] for name in tools}
-            for _ in range(runs):  # round-robin, so drift on the machine spreads over every tool alike
-                for name, (apply, ledger) in tools.items():
+            with psycopg.connect(server.url, autocommit=True, connect_timeout=10) as conn:
+                server_version = str(conn.execute("show server_version").fetchone()[0])
+            names = list(tools)
+            # Round -1 warms up (caches, the server's first databases) and is not counted. Then round-robin, each
+            # round starting with the next tool, so drift on the machine spreads over every tool alike.
+            for round_ in range(-1, runs):
+                shift = round_ % len(names)
+                for name in names[shift:] + names[:shift]:
+                    apply, ledger = tools[name]
                     db, url = databases.create()
                     try:
-                        start = time.perf_counter()
-                        done: subprocess.CompletedProcess[str] | None = None
-                        try:
-                            done = apply(root, url)
-                            elapsed = time.perf_counter() - start
-                            problem = check(url, tables, ledger)
-                        except subprocess.TimeoutExpired:
-                            problem = f"timed out after {RUN_TIMEOUT:.0f} s"
-                        except psycopg.Error as exc:
-                            problem = f"could not check the database: {exc}"
-                        if problem is None and done is not None and done.returncode != 0:
-                            problem = "applied everything but exited non-zero"
-                        if problem is None:
-                            times[name].append(elapsed)
-                        else:
-                            errors[name].append(_error(done, problem))
+                        elapsed, problem = timed_apply(apply, root, url, tables, ledger)
+                        if round_ < 0:
+                            continue
+                        if problem is not None:
+                            errors["apply", name].append(problem)
+                            continue
+                        times["apply", name].append(elapsed)
+                        if ledger is not None:  # again, with nothing pending: the fixed cost of a run
+                            elapsed, problem = timed_apply(apply, root, url, tables, ledger)
+                            if problem is None:
+                                times["noop", name].append(elapsed)
+                            else:
+                                errors["noop", name].append(problem)
                     finally:
                         databases.drop(db)
         finally:
@@ -227,15 +261,20 @@ def run(quick: bool = False) -> dict[str, Any]:
             if modules is not None else None,
             "psql": _version([psql, "--version"]) if psql else None,
         }
-    results = {name: summary(times[name], errors[name], runs) for name in tools}
-    row = {"label": f"apply {count} migrations, fresh db", "migrations": count,
-           "statements": sum(len(e.statements) for e in journal.entries),
-           "bytes": sum(len(t.encode()) for t in texts), "tables": len(tables),
-           **{name: results.get(name) for name in TOOLS}}
-    row["neontui/psql"] = ratio(row["neontui"], row["psql -1"])
-    row["neontui/drizzle-kit"] = ratio(row["neontui"], row["drizzle-kit"])
+    statements = sum(len(e.statements) for e in journal.entries)
+    size = sum(len(t.encode()) for t in texts)
+    labels = {"apply": f"apply {count} migrations, fresh db", "noop": "run again, nothing pending"}
+    table: dict[str, Any] = {}
+    for row in rows:
+        table[row] = {"label": labels[row]}
+        for name in TOOLS:
+            measured = name in tools and (row == "apply" or tools[name][1] is not None)
+            table[row][name] = summary(times[row, name], errors[row, name], runs) if measured else None
+        table[row]["neontui/psql"] = ratio(table[row]["neontui"], table[row]["psql -1"])
+        table[row]["neontui/drizzle-kit"] = ratio(table[row]["neontui"], table[row]["drizzle-kit"])
     missing = {"drizzle-kit": drizzle_missing or None, "psql -1": None if psql else "psql is not installed"}
-    return {"quick": quick, "runs": runs, "versions": versions, "missing": missing, "rows": {"apply": row}}
+    return {"quick": quick, "runs": runs, "migrations": count, "statements": statements, "bytes": size,
+            "tables": len(tables), "versions": versions, "missing": missing, "rows": table}
 
 
 def ratio(ours: dict[str, Any] | None, theirs: dict[str, Any] | None) -> str:
@@ -248,7 +287,7 @@ def seconds(result: dict[str, Any] | None) -> str:
     if result is None:
         return "—"
     if result["failed"]:
-        return f"FAILED ({result['failed_runs']}/{result['runs']} runs)"
+        return f"FAILED ({result['failed_runs']}/{result['runs']} runs)" if result["failed_runs"] else "not measured"
     return f"{result['median']:.3f} s ({result['min']:.3f}–{result['max']:.3f})"
 
 
@@ -258,11 +297,12 @@ def print_table(result: dict[str, Any]) -> None:
     for row in result["rows"].values():
         print(f"{row['label']:<32} {seconds(row['neontui']):<26} {seconds(row['drizzle-kit']):<26} "
               f"{seconds(row['psql -1']):<26} {row['neontui/psql']:<13} {row['neontui/drizzle-kit']}")
-        print(f"  ({row['statements']} statements, {row['bytes'] / 1e3:.0f} kB, {row['tables']} tables; "
-              f"median of {result['runs']} runs, min–max)")
+    print(f"({result['migrations']} migrations: {result['statements']} statements, {result['bytes'] / 1e3:.0f} kB, "
+          f"{result['tables']} tables; median of {result['runs']} runs with min–max, process start included)")
+    for row in result["rows"].values():
         for name in TOOLS:
-            if row[name] and row[name]["failed"]:
-                print(f"{name} failed: {row[name]['error']}")
+            if row[name] and row[name]["failed"] and row[name]["failed_runs"]:
+                print(f"{name} failed ({row['label']}): {row[name]['error']}")
     versions = result["versions"]
     print(f"server: {versions['server']}; neontui: {versions['neontui']}")
     for name, key in (("drizzle-kit", "drizzle-kit"), ("psql -1", "psql")):
@@ -275,7 +315,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="30 migrations and 3 runs, for CI")
     args = parser.parse_args()
     started = time.perf_counter()
-    result = run(quick=args.quick)
+    try:
+        result = run(quick=args.quick)
+    except ConfigError as exc:  # no embedded PostgreSQL
+        print(f"benchmark not run: {exc}", file=sys.stderr)
+        return 2
     result["duration"] = time.perf_counter() - started
     print_table(result)
     print(f"benchmark took {result['duration']:.0f} s")

@@ -56,6 +56,7 @@ class Table:
     indexes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # index name → its columns
     uniques: dict[str, str] = field(default_factory=dict)  # unique constraint name → column
     fks: dict[str, tuple[str, Table]] = field(default_factory=dict)  # FK name → (column, referenced table)
+    dropped: bool = False
 
     def free_name(self, word: str) -> str:
         name, n = word, 2
@@ -104,15 +105,19 @@ class Schema:
 # --- statements, exactly as drizzle-kit writes them ---------------------------------------------------------
 
 
+# drizzle-kit < 0.30 wrote IF [NOT] EXISTS on these, and wrapped CREATE TYPE and foreign keys in DO blocks.
+_IF_NOT_EXISTS = {False: "", True: "IF NOT EXISTS "}
+_IF_EXISTS = {False: "", True: "IF EXISTS "}
+
+
 def _do_block(statement: str) -> str:
-    """drizzle-kit < 0.30 wrapped CREATE TYPE and foreign keys like this."""
     return f"DO $$ BEGIN\n {statement}\nEXCEPTION\n WHEN duplicate_object THEN null;\nEND $$;\n"
 
 
-def _create_table(table: Table) -> str:
+def _create_table(table: Table, legacy: bool) -> str:
     lines = [f'\t"{name}" {column.sql()}' for name, column in table.columns.items()]
     lines += [f'\tCONSTRAINT "{name}" UNIQUE("{column}")' for name, column in table.uniques.items()]
-    return f'CREATE TABLE "{table.name}" (\n' + ",\n".join(lines) + "\n);\n"
+    return f'CREATE TABLE {_IF_NOT_EXISTS[legacy]}"{table.name}" (\n' + ",\n".join(lines) + "\n);\n"
 
 
 def _add_fk(schema: Schema, rng: random.Random, table: Table, column: str, legacy: bool) -> str:
@@ -125,13 +130,13 @@ def _add_fk(schema: Schema, rng: random.Random, table: Table, column: str, legac
     return _do_block(statement) if legacy else statement
 
 
-def _create_index(schema: Schema, rng: random.Random, table: Table, columns: tuple[str, ...]) -> str:
+def _create_index(schema: Schema, rng: random.Random, table: Table, columns: tuple[str, ...], legacy: bool) -> str:
     name = schema.claim(f"{table.name}_{'_'.join(columns)}_idx")
     table.indexes[name] = columns
     keyish = len(columns) == 1 and table.columns[columns[0]].kind in ("text", "varchar", "uuid", "bigint")
     unique = "UNIQUE " if keyish and rng.random() < 0.3 else ""
     quoted = ",".join(f'"{c}"' for c in columns)
-    return f'CREATE {unique}INDEX "{name}" ON "{table.name}" USING btree ({quoted});'
+    return f'CREATE {unique}INDEX {_IF_NOT_EXISTS[legacy]}"{name}" ON "{table.name}" USING btree ({quoted});'
 
 
 def _create_enum(schema: Schema, rng: random.Random, serial: int, legacy: bool) -> str:
@@ -197,14 +202,14 @@ def _change(rng: random.Random, schema: Schema, table: Table, serial: int, legac
         if not candidates:
             return []
         if len(candidates) > 1 and rng.random() < 0.2:
-            return [_create_index(schema, rng, table, tuple(rng.sample(candidates, 2)))]
-        return [_create_index(schema, rng, table, (rng.choice(candidates),))]
+            return [_create_index(schema, rng, table, tuple(rng.sample(candidates, 2)), legacy)]
+        return [_create_index(schema, rng, table, (rng.choice(candidates),), legacy)]
     if op == "drop":
         if len(plain) < 3:
             return []
         name = rng.choice(plain)
         table.forget_column(name)
-        return [f'{t} DROP COLUMN "{name}";']
+        return [f'{t} DROP COLUMN {_IF_EXISTS[legacy]}"{name}";']
     if op in ("set_not_null", "drop_not_null"):
         want = op == "drop_not_null"
         candidates = [c for c in plain if table.columns[c].not_null == want]
@@ -236,7 +241,7 @@ def _change(rng: random.Random, schema: Schema, table: Table, serial: int, legac
             return []
         name = rng.choice(list(table.indexes))
         del table.indexes[name]
-        return [f'DROP INDEX "{name}";']
+        return [f'DROP INDEX {_IF_EXISTS[legacy]}"{name}";']
     if op == "drop_constraint":
         constraints = list(table.uniques) + list(table.fks)
         if not constraints:
@@ -284,6 +289,7 @@ def _change(rng: random.Random, schema: Schema, table: Table, serial: int, legac
         if len(schema.tables) < 8:
             return []
         schema.tables.remove(table)
+        table.dropped = True
         for other in schema.tables:  # CASCADE drops the foreign keys that point at it
             other.fks = {n: (c, ref) for n, (c, ref) in other.fks.items() if ref is not table}
         return [f'DROP TABLE "{table.name}" CASCADE;']
@@ -298,7 +304,7 @@ def _change(rng: random.Random, schema: Schema, table: Table, serial: int, legac
 def migration(rng: random.Random, serial: int, schema: Schema) -> list[str]:
     """One realistic drizzle-kit migration, valid on the database `schema` describes (which it updates): new
     enums, new tables, changes to older tables, then the new tables' foreign keys and indexes, in drizzle's
-    order. About one migration in seven is in the older drizzle-kit style (DO blocks)."""
+    order. About one migration in seven is in the older drizzle-kit style (IF [NOT] EXISTS, DO blocks)."""
     legacy = rng.random() < 0.15
     old_tables = list(schema.tables)
     statements: list[str] = []
@@ -315,13 +321,13 @@ def migration(rng: random.Random, serial: int, schema: Schema) -> list[str]:
         if rng.random() < 0.3 and (candidates := _indexable(table)):
             column = rng.choice(candidates)
             table.uniques[schema.claim(f"{table.name}_{column}_unique")] = column
-        statements.append(_create_table(table))
+        statements.append(_create_table(table, legacy))
         schema.tables.append(table)
         created.append(table)
     for _ in range(rng.randint(0, 4) if old_tables else 0):
-        candidates = [t for t in old_tables if t in schema.tables]
-        if candidates:
-            statements.extend(_change(rng, schema, rng.choice(candidates), serial, legacy))
+        table = rng.choice(old_tables)
+        if not table.dropped:
+            statements.extend(_change(rng, schema, table, serial, legacy))
     for table in created:
         for name, column in table.columns.items():
             if column.kind == "fk":
@@ -329,7 +335,7 @@ def migration(rng: random.Random, serial: int, schema: Schema) -> list[str]:
     for table in created:
         for _ in range(rng.randint(0, 2)):
             if candidates := _indexable(table):
-                statements.append(_create_index(schema, rng, table, (rng.choice(candidates),)))
+                statements.append(_create_index(schema, rng, table, (rng.choice(candidates),), legacy))
     return statements
 
 

@@ -197,7 +197,8 @@ def _lint(args: argparse.Namespace) -> ExitCode:
 def _checklist(args: argparse.Namespace) -> ExitCode:
     from neontui.core.gate import open_gate
 
-    gate = open_gate(_load_project(Path(args.project_dir), args), env_flag=args.env, target_name=args.target)
+    gate = open_gate(_load_project(Path(args.project_dir), args), env_flag=args.env, target_name=args.target,
+                     review=True)
     for item_id in args.check:
         gate.checklist.check(item_id)
     for item_id in args.uncheck:

@@ -139,4 +139,6 @@ def _document(outcome: Outcome) -> dict[str, Any]:
 
 
 def _print_json(document: dict[str, Any]) -> None:
-    print(redact(json.dumps(document, indent=2, ensure_ascii=False, default=str)))
+    # Indented for a person at a terminal; compact (and several times faster to encode) for programs.
+    indent = 2 if sys.stdout.isatty() else None
+    print(redact(json.dumps(document, indent=indent, ensure_ascii=False, default=str)))

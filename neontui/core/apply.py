@@ -16,7 +16,6 @@ from neontui.core.connection import connect, direct_url, parse_url
 from neontui.core.dryrun import DryRunReport, dry_run
 from neontui.core.errors import ExitCode, NeontuiError
 from neontui.core.gate import Gate
-from neontui.core.journal import read_journal
 from neontui.core.ledger import read_ledger
 from neontui.core.migrator import DEFAULT_OPTIONS, EventHandler, MigrateOptions, MigrateReport, PendingChanged, migrate
 from neontui.core.policy import Action, Decision
@@ -77,22 +76,24 @@ def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
     if outcome.direct_switch:
         notice(outcome.direct_switch)
     approved = [m.tag for m in gate.pending.migrations]
+    journal = gate.pending.journal  # the files as reviewed, not a re-read
     try:
         with connect(url) as conn:
-            outcome.blockers = find_blockers(conn, gate.review.touched)
-            if not dry:
+            if gate.environment.production:  # sessions in the way of the batch's locks
+                outcome.blockers = find_blockers(conn, gate.review.touched)
+            if not dry:  # one query: worth having before any run
                 outcome.restore_point = take_restore_point(conn, parse_url(url))
         if not dry and gate.environment.production:
             outcome.schema_backup = _schema_backup(gate, url, outcome.restore_point, notice)
         if dry:
             with connect(url, application_name="neontui dry-run") as conn:
-                outcome.dry = dry_run(conn, read_journal(project.out_dir), project.ledger_schema,
+                outcome.dry = dry_run(conn, journal, project.ledger_schema,
                                       project.ledger_table, lock_timeout=options.lock_timeout,
                                       lock_wait=options.lock_wait)
         elif engine is Engine.DRIZZLE_KIT:
             _drizzle_kit(gate, url, outcome, approved)
         else:
-            outcome.report = migrate(url, read_journal(project.out_dir), project.ledger_schema,
+            outcome.report = migrate(url, journal, project.ledger_schema,
                                      project.ledger_table, options, on_event, expect=approved)
             outcome.applied = outcome.report.applied
     except NeontuiError as exc:
@@ -132,7 +133,7 @@ def _drizzle_kit(gate: Gate, url: str, outcome: Outcome, approved: list[str]) ->
         by_hash = {m.hash: m.tag for m in gate.pending.migrations}
         outcome.applied = [by_hash.get(r.hash, r.hash[:12]) for r in after if r.id not in before]
         if kit.returncode != 0:
-            report = dry_run(conn, read_journal(project.out_dir), project.ledger_schema, project.ledger_table)
+            report = dry_run(conn, gate.pending.journal, project.ledger_schema, project.ledger_table)
             reason = report.error.one_line() if report.error else f"exit {kit.returncode}: {kit.last_line}"
             outcome.error = KitFailed(f"drizzle-kit migrate failed (exit {kit.returncode}, it printed no reason); "
                                       f"neontui's replay found: {reason}")

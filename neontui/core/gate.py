@@ -41,18 +41,24 @@ class Gate:
 
 def open_gate(project: Project, *, env_flag: str | None = None, target_name: str | None = None,
               environ: Mapping[str, str] | None = None, mode: RunMode = RunMode.TRANSACTION,
-              settings: Settings | None = None, store: ChecklistStore | None = None) -> Gate:
+              settings: Settings | None = None, store: ChecklistStore | None = None,
+              review: bool | None = None) -> Gate:
+    """`review`: run the safety review (None: where the policy needs it — in production, and for drizzle-kit's
+    single transaction, whose no-transaction statements fail without a word; neontui's own plan runs them, and in
+    development any other error-class finding fails on the server with its location just as well)."""
     environ = os.environ if environ is None else environ
     settings = settings or load_settings(project.config.root)
-    pending = pending_sources(project)
-    review = analyze(pending.sources, mode=mode, pg_version=pending.server_version,
-                     known_columns=pending.column_types)
     from_env = project.config.url is not None and project.url_origin != "--url"
     url_env = project.config.url.env_var if from_env and project.config.url else None
     environment = classify(project.database_url, settings, env_flag=env_flag, environ=environ,
                            target_name=target_name, url_env=url_env)
+    if review is None:
+        review = environment.production or mode is not RunMode.PLANNED
+    pending = pending_sources(project, with_columns=review)
+    findings = analyze(pending.sources if review else [], mode=mode, pg_version=pending.server_version,
+                       known_columns=pending.column_types)
     target = resolve_target(settings, target_name=target_name, url_env=url_env)
     store = store or ChecklistStore()
     checklist = store.open(project.config.root, target.name if target else None, pending_key(pending.migrations),
-                           review.findings)
-    return Gate(project, pending, review, environment, target, checklist, store)
+                           findings.findings)
+    return Gate(project, pending, findings, environment, target, checklist, store)

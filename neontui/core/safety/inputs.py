@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from neontui.core.errors import UsageError
-from neontui.core.journal import JOURNAL_RELPATH, Migration, decode_sql, read_journal
+from neontui.core.journal import JOURNAL_RELPATH, Journal, Migration, decode_sql, read_journal
 from neontui.core.safety.engine import Source
 
 if TYPE_CHECKING:
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Pending:
+    journal: Journal  # as read for this review: the run applies exactly these files
     migrations: list[Migration]  # what drizzle would run next, in journal order
     sources: list[Source]
     server_version: int
@@ -41,8 +42,8 @@ def sources_from_paths(paths: Sequence[Path]) -> list[Source]:
     return sources
 
 
-def pending_sources(project: Project) -> Pending:
-    """The migrations drizzle would run next, with the server's version and current column types."""
+def pending_sources(project: Project, *, with_columns: bool = True) -> Pending:
+    """The migrations drizzle would run next, with the server's version and (for the review) column types."""
     # Imported here: linting files needs no database driver, and psycopg is most of neontui's start-up time.
     from neontui.core.connection import connect
     from neontui.core.overview import load_overview
@@ -52,9 +53,12 @@ def pending_sources(project: Project) -> Pending:
     pending = set(overview.status.would_run_next)
     migrations = [e for e in overview.journal.entries if e.tag in pending]
     sources = [Source(e.tag, e.text, str(e.path)) for e in migrations if e.text is not None]
-    with connect(project.database_url or "") as conn:
-        types = column_types(conn)
-    return Pending(migrations, sources, overview.server.version_num, overview.server.database, types)
+    types: dict[tuple[str, str, str], str] = {}
+    if with_columns:
+        with connect(project.database_url or "") as conn:
+            types = column_types(conn)
+    return Pending(overview.journal, migrations, sources, overview.server.version_num, overview.server.database,
+                   types)
 
 
 def _file(path: Path) -> Source:
