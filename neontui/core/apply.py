@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from neontui.core import drizzle_kit
 from neontui.core.audit import AuditLog, build_record
 from neontui.core.blockers import Blocker, find_blockers
 from neontui.core.connection import connect, direct_url, parse_url
@@ -123,6 +122,8 @@ def _schema_backup(gate: Gate, url: str, point: RestorePoint | None, notice: Cal
 def _drizzle_kit(gate: Gate, url: str, outcome: Outcome, approved: list[str]) -> None:
     """Wrap `drizzle-kit migrate`: the same precheck and restore point, then verify the ledger ourselves (its
     output is identical for zero or many applied) and explain a failure with a dry run (it prints nothing)."""
+    from neontui.core import drizzle_kit  # node-specific: imported only for this engine
+
     project = gate.project
     with connect(url) as conn:
         before = {r.id for r in read_ledger(conn, project.ledger_schema, project.ledger_table).rows}

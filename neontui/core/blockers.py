@@ -12,17 +12,16 @@ other roles' sessions unless the current role has pg_read_all_stats; those field
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from pglast import parser as pg_parser
 from psycopg.rows import tuple_row
 
 from neontui.core.errors import NeontuiError
 from neontui.core.redact import redact
+from neontui.core.sqlparse import SqlSyntaxError, parse
 
 __all__ = ["Blocker", "describe", "find_blockers", "touched_tables"]
 
@@ -59,8 +58,8 @@ def touched_tables(statements: Iterable[str]) -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for text in statements:
         try:
-            tree = json.loads(pg_parser.parse_sql_json(text))
-        except (pg_parser.ParseError, ValueError):
+            tree = parse(text)
+        except SqlSyntaxError:
             continue
         found.update(_relations(tree))
     return found

@@ -12,15 +12,13 @@ migration whose every statement completed.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pglast import parser as pg_parser
-
 from neontui.core.errors import NeontuiError
 from neontui.core.journal import BREAKPOINT, Migration
+from neontui.core.sqlparse import SqlSyntaxError, parse
 
 # Only chunks mentioning one of these words can hold a statement the plan must treat specially; the rest are sent
 # verbatim without parsing (most chunks, and the fast path).
@@ -144,8 +142,8 @@ def _parts(migration: Migration, index: int, chunk: str, server_version: int) ->
     if not _MAYBE_SPECIAL.search(chunk):
         return [(chunk, 0, "statement")]
     try:
-        stmts = json.loads(pg_parser.parse_sql_json(chunk))["stmts"]
-    except pg_parser.ParseError:
+        stmts = parse(chunk)
+    except SqlSyntaxError:
         return [(chunk, 0, "statement")]  # the server will report the syntax error where it is
     kinds = [_kind(item["stmt"], server_version) for item in stmts]
     refused = [k for k in kinds if k == "refuse"]

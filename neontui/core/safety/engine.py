@@ -8,19 +8,17 @@ rules about pre-existing objects stay quiet for tables, columns, indexes and con
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-from pglast import parser as pg_parser
 
 from neontui.core.journal import BREAKPOINT, Migration, split_statements
 from neontui.core.safety import versions
 from neontui.core.safety.catalog import DEFAULT_LOCKS, OFF_BY_DEFAULT, RULES
 from neontui.core.safety.model import Finding, RunMode, Severity
 from neontui.core.safety.suppress import FileIgnores, Ignore, scan_ignores
+from neontui.core.sqlparse import SqlSyntaxError, parse
 
 Node = dict[str, Any]
 TableKey = tuple[str, str]  # (schema, name); unqualified names count as "public"
@@ -186,14 +184,14 @@ class _Reviewer:
         if not chunk.strip():
             return
         try:
-            stmts = json.loads(pg_parser.parse_sql_json(chunk))["stmts"]
-        except pg_parser.ParseError as exc:
+            stmts = parse(chunk)
+        except SqlSyntaxError as exc:
             self.statements += 1
             start = _first_token(chunk, 0)
-            location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else start
+            location = start if exc.location is None else exc.location
             stmt = Statement(self, src, index, chunk, None, start, len(chunk), {},
                              src.ignores.between(src.region_start, src.offset + start))
-            stmt.report("syntax-error", f"syntax error: {exc.args[0]}", at=max(0, min(location, len(chunk) - 1)))
+            stmt.report("syntax-error", f"syntax error: {exc.message}", at=max(0, min(location, len(chunk) - 1)))
             src.region_start = src.offset + len(chunk)
             return
         chunk_bytes = None if chunk.isascii() else chunk.encode("utf-8")

@@ -6,7 +6,6 @@ same run, a rename of a column added in this run, etc. are not reported (safety-
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from pglast import parser as pg_parser
 from neontui.core.safety import suggest, versions
 from neontui.core.safety.engine import Node, RunState, Statement, TableKey
 from neontui.core.safety.model import RunMode
+from neontui.core.sqlparse import SqlSyntaxError, parse
 
 SERIAL_TYPES = {"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"}
 # Functions whose result differs per row: as a column default they force a table rewrite. Other functions
@@ -707,8 +707,8 @@ def do_block(stmt: Statement, node: Node) -> None:
         query = expr.get("query", "")
         at = stmt.chunk.find(query, stmt.start)
         try:
-            inner = json.loads(pg_parser.parse_sql_json(query))["stmts"]
-        except pg_parser.ParseError:
+            inner = parse(query)
+        except SqlSyntaxError:
             continue
         for parsed in inner:
             (node_type, inner_node), = parsed["stmt"].items()
@@ -833,10 +833,10 @@ def _object_key(obj: Node) -> TableKey:
 
 def _parse_type(sql_type: str) -> tuple[str, tuple[int, ...]]:
     try:
-        tree = json.loads(pg_parser.parse_sql_json(f"SELECT NULL::{sql_type}"))
-        cast = tree["stmts"][0]["stmt"]["SelectStmt"]["targetList"][0]["ResTarget"]["val"]["TypeCast"]
+        tree = parse(f"SELECT NULL::{sql_type}")
+        cast = tree[0]["stmt"]["SelectStmt"]["targetList"][0]["ResTarget"]["val"]["TypeCast"]
         return type_of(cast["typeName"])
-    except (pg_parser.ParseError, KeyError, IndexError):
+    except (SqlSyntaxError, KeyError, IndexError):
         return (sql_type.lower(), ())
 
 
