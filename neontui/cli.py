@@ -7,8 +7,10 @@ a redacted crash report and never a traceback on the terminal.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -20,7 +22,8 @@ from neontui.core.crash import write_crash_report
 from neontui.core.errors import ExitCode, NeontuiError, UsageError
 from neontui.core.redact import redact
 
-COMMANDS = ("status", "doctor", "demo", "lint", "rollback-sql", "checklist", "migrate", "audit")
+COMMANDS = ("status", "doctor", "demo", "lint", "rollback-sql", "checklist", "migrate", "audit", "generate", "push",
+            "check", "up", "studio")
 STATE_SYMBOLS = {
     "applied": ("✓", "32"), "pending": ("→", "33"), "edited": ("✎", "31"), "skipped": ("⤼", "31"),
     "missing-file": ("✗", "31"), "ledger-only": ("?", "35"), "unlisted-file": ("+", "35"),
@@ -100,6 +103,35 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--target", help="a target name from neontui.toml")
     migrate.add_argument("--confirm", metavar="DATABASE", help="the database name, to confirm a production run")
     migrate.add_argument("--yes", action="store_true", help="never prompt (a production run then needs --confirm)")
+    from neontui.kit_cli import add_prompt_flags
+
+    generate = sub.add_parser("generate", help="drizzle-kit generate, with its questions answered and the result "
+                              "read from the files", description="Exit codes: 0 created a migration or no changes, "
+                              "4 nothing written because of an error, a collision or an unanswered question.")
+    project_args(generate)
+    generate.add_argument("--name", help="the migration's name")
+    generate.add_argument("--custom", action="store_true", help="an empty migration for hand-written SQL")
+    add_prompt_flags(generate)
+    push = sub.add_parser("push", help="drizzle-kit push (development): its errors detected even when it exits 0",
+                          description="Exit codes: 0 applied or no changes, 1 refused (production), 4 failed or "
+                                      "aborted.")
+    project_args(push)
+    for flag in ("--strict", "--verbose", "--force"):
+        push.add_argument(flag, action="store_true", help=f"drizzle-kit push {flag}")
+    push.add_argument("--accept-data-loss", action="store_true", help="answer Yes at the data-loss question")
+    push.add_argument("--truncate", action=argparse.BooleanOptionalAction, default=None,
+                      help="answer the truncate question (default: ask, or abort without a terminal)")
+    push.add_argument("--env", help="production or development")
+    push.add_argument("--target", help="a target name from neontui.toml")
+    push.add_argument("--confirm", metavar="DATABASE", help="the database name, to confirm a production push")
+    add_prompt_flags(push)
+    for name, text in (("check", "drizzle-kit check: journal and snapshot consistency"),
+                       ("up", "drizzle-kit up: upgrade old snapshots")):
+        project_args(sub.add_parser(name, help=text))
+    studio = sub.add_parser("studio", help="start Drizzle Studio, report its URL, stop it with Ctrl-C")
+    project_args(studio)
+    studio.add_argument("--port", type=int, default=4983)
+    studio.add_argument("--host", default="127.0.0.1")
     audit = sub.add_parser("audit", help="the project's audit log (.neontui/audit.jsonl)")
     audit.add_argument("project_dir", nargs="?", default=".", metavar="PROJECT_DIR")
     audit.add_argument("--config", type=Path, help="path of drizzle.config.*")
@@ -124,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list:
         args_list = ["status"]
     json_mode = "--json" in args_list
+    _exit_on_termination()
     try:
         args = build_parser().parse_args(args_list)
         return int(_run(args))
@@ -135,6 +168,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = write_crash_report(exc)
         where = f"; details in {report}" if report else ""
         return _fail(f"internal error: {type(exc).__name__}: {exc}{where}", ExitCode.INTERNAL, json_mode)
+
+
+def _exit_on_termination() -> None:
+    """SIGTERM/SIGHUP end neontui through SystemExit, so atexit hooks run (a started studio is stopped)."""
+    def terminate(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        with contextlib.suppress(ValueError, AttributeError):  # not the main thread / not on this platform
+            signal.signal(getattr(signal, name), terminate)
 
 
 def _run(args: argparse.Namespace) -> ExitCode:
@@ -152,6 +195,14 @@ def _run(args: argparse.Namespace) -> ExitCode:
         return migrate_command(args, _load_project(Path(args.project_dir), args))
     if args.command == "audit":
         return _audit(args)
+    if args.command in ("generate", "push", "check", "up"):
+        from neontui.kit_cli import run_kit_command
+
+        return run_kit_command(args, _load_project(Path(args.project_dir), args))
+    if args.command == "studio":
+        from neontui.kit_cli import run_studio
+
+        return run_studio(args, _load_project(Path(args.project_dir), args))
     start = Path(args.project_dir)
     if args.command == "doctor":
         return _doctor(start, args)
@@ -339,10 +390,15 @@ def _print_status(overview: Any, out: TextIO) -> None:
     counts = ", ".join(f"{n} {state}" for state, n in status.counts.items() if n)
     out.write(f"\n{counts or 'no migrations'}\n")
     out.write(f"would run next: {', '.join(status.would_run_next) or 'nothing'}\n")
+    next_step = ("fix the problems below, then neontui migrate" if status.problems and status.would_run_next else
+                 "fix the problems below" if status.problems else
+                 f"{len(status.would_run_next)} pending: review (neontui lint), then neontui migrate"
+                 if status.would_run_next else "up to date: nothing to do")
     if status.problems:
         out.write(paint(f"\n{len(status.problems)} problem(s):", "31") + "\n")
         for p in status.problems:
             out.write(f"  ✗ {p.code}: {p.message}\n")
+    out.write(f"next: {next_step}\n")
 
 
 def _print_json(document: dict[str, Any]) -> None:

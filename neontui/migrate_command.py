@@ -12,11 +12,12 @@ from neontui.core.blockers import describe
 from neontui.core.dryrun import DEFAULT_LOCK_TIMEOUT
 from neontui.core.errors import ExitCode
 from neontui.core.gate import Gate, open_gate
-from neontui.core.migrator import Event, MigrateOptions, MigrationApplied, StatementFinished
+from neontui.core.migrator import MigrateOptions, MigrationApplied, StatementFinished
 from neontui.core.plan import build_plan
 from neontui.core.policy import Action
 from neontui.core.project import Project
 from neontui.core.redact import redact
+from neontui.core.runner import Line
 from neontui.core.safety import RunMode
 from neontui.core.settings import load_settings
 
@@ -79,8 +80,10 @@ def _ask(gate: Gate, database: str) -> str:
         return ""
 
 
-def _progress(event: Event) -> None:
-    if isinstance(event, StatementFinished):
+def _progress(event: object) -> None:
+    if isinstance(event, Line):  # drizzle-kit's own output, with the drizzle-kit engine
+        print(redact(event.text), file=sys.stderr)
+    elif isinstance(event, StatementFinished):
         rows = f"  {event.rows} row(s)" if event.rows else ""
         print(f"  {event.tag} #{event.statement}  {event.elapsed:.3f}s{rows}", file=sys.stderr)
     elif isinstance(event, MigrationApplied):
@@ -121,6 +124,14 @@ def _text(outcome: Outcome, out: TextIO) -> None:
         out.write("applied nothing\n")
     if outcome.report is not None:
         out.write(f"duration {outcome.report.duration:.3f}s\n")
+    if outcome.error is not None:
+        out.write("next: fix the statement named below and run again (the failed step was rolled back)\n"
+                  if outcome.error.exit_code == ExitCode.FAILED else "next: retry when the cause below is gone\n")
+    elif outcome.dry is not None:
+        out.write("next: " + ("neontui migrate applies it for real\n" if outcome.dry.ok else
+                              "fix the first error, then dry-run again\n"))
+    else:
+        out.write("next: up to date; neontui status shows the ledger\n")
 
 
 def _document(outcome: Outcome) -> dict[str, Any]:

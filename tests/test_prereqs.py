@@ -75,7 +75,8 @@ def test_everything_ok(project: Path, tmp_path: Path) -> None:
     assert (
         checks["database-url"].detail == "DATABASE_URL from .env (ep-quiet.eu-central-1.aws.neon.tech:5432/neondb)"
     )
-    assert checks["drizzle-kit"].detail == f"drizzle-kit 0.31.11 in {project / 'node_modules'}"
+    assert checks["drizzle-kit"].detail == (f"drizzle-kit 0.31.11 in {project / 'node_modules'}, "
+                                            "drizzle-orm not installed (migrate needs it)")
     assert checks["node"].detail == f"node v20.11.1 at {tmp_path / 'fakebin' / 'node'}"
 
 
@@ -305,3 +306,12 @@ def test_package_manager_search_stops_at_the_repository_root(tmp_path: Path) -> 
     repo = tmp_path / "repo"
     (repo / ".git").mkdir(parents=True)
     assert detect_package_manager(repo) == "npm"
+
+
+def test_drizzle_orm_version_and_package_scripts_are_reported(project: Path, tmp_path: Path) -> None:
+    write(project / "node_modules" / "drizzle-orm" / "package.json", '{"version": "0.45.4"}')
+    write(project / "package.json", '{"scripts": {"db:generate": "drizzle-kit generate", "db:push": "drizzle-kit push '
+                                    '--strict", "dev": "next dev"}}')
+    write(project / "pnpm-lock.yaml", "")
+    detail = by_name(check_prerequisites(project, environ=fake_node(tmp_path)))["drizzle-kit"].detail
+    assert detail.endswith(", drizzle-orm 0.45.4; scripts: pnpm db:generate, pnpm db:push")

@@ -90,7 +90,7 @@ def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
                                       project.ledger_table, lock_timeout=options.lock_timeout,
                                       lock_wait=options.lock_wait)
         elif engine is Engine.DRIZZLE_KIT:
-            _drizzle_kit(gate, url, outcome, approved)
+            _drizzle_kit(gate, url, outcome, approved, on_event)
         else:
             outcome.report = migrate(url, journal, project.ledger_schema,
                                      project.ledger_table, options, on_event, expect=approved)
@@ -119,27 +119,31 @@ def _schema_backup(gate: Gate, url: str, point: RestorePoint | None, notice: Cal
     return str(path)
 
 
-def _drizzle_kit(gate: Gate, url: str, outcome: Outcome, approved: list[str]) -> None:
+def _drizzle_kit(gate: Gate, url: str, outcome: Outcome, approved: list[str],
+                 on_event: Callable[[object], None] | None) -> None:
     """Wrap `drizzle-kit migrate`: the same precheck and restore point, then verify the ledger ourselves (its
     output is identical for zero or many applied) and explain a failure with a dry run (it prints nothing)."""
-    from neontui.core import drizzle_kit  # node-specific: imported only for this engine
+    from neontui.core.kit_commands import run_session  # node-specific: imported only for this engine
+    from neontui.core.runner import KitSession
 
     project = gate.project
     with connect(url) as conn:
         before = {r.id for r in read_ledger(conn, project.ledger_schema, project.ledger_table).rows}
-    kit = drizzle_kit.run(project, "migrate", url=url)
-    outcome.kit_output = kit.output
+    session = KitSession(project, "migrate", url=url).start()
+    returncode, _, _ = run_session(session, lambda _prompt: None, on_event or (lambda _e: None))
+    outcome.kit_output = "\n".join(session.lines)
+    last = next((line for line in reversed(session.lines) if line.strip()), "no output")
     with connect(url) as conn:
         after = read_ledger(conn, project.ledger_schema, project.ledger_table).rows
         by_hash = {m.hash: m.tag for m in gate.pending.migrations}
         outcome.applied = [by_hash.get(r.hash, r.hash[:12]) for r in after if r.id not in before]
-        if kit.returncode != 0:
+        if returncode != 0:
             report = dry_run(conn, gate.pending.journal, project.ledger_schema, project.ledger_table)
-            reason = report.error.one_line() if report.error else f"exit {kit.returncode}: {kit.last_line}"
-            outcome.error = KitFailed(f"drizzle-kit migrate failed (exit {kit.returncode}, it printed no reason); "
+            reason = report.error.one_line() if report.error else f"exit {returncode}: {last}"
+            outcome.error = KitFailed(f"drizzle-kit migrate failed (exit {returncode}, it printed no reason); "
                                       f"neontui's replay found: {reason}")
             outcome.dry = report
-    if kit.returncode == 0 and outcome.applied != approved:
+    if returncode == 0 and outcome.applied != approved:
         outcome.error = PendingChanged(f"drizzle-kit applied {outcome.applied or 'nothing'}, but the reviewed "
                                        f"batch was {approved}")
 

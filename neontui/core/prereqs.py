@@ -180,9 +180,39 @@ def _drizzle_kit_check(root: Path) -> Check:
         )
     bin_path, version = found
     detail = f"drizzle-kit {version} in {bin_path.parent.parent}"
+    orm = drizzle_orm_version(root)
+    # drizzle-kit migrate runs the project's drizzle-orm migrator, so its version matters as much
+    detail += f", drizzle-orm {orm}" if orm else ", drizzle-orm not installed (migrate needs it)"
     if not version.startswith(TESTED_DRIZZLE_KIT):
         detail += f" (neontui is tested with {TESTED_DRIZZLE_KIT}x)"
+    scripts = package_scripts(root)
+    if scripts:
+        manager = detect_package_manager(root)
+        detail += "; scripts: " + ", ".join(f"{manager} {name}" for name in scripts.values())
     return Check("drizzle-kit", True, detail, None)
+
+
+def drizzle_orm_version(root: Path) -> str | None:
+    """The version of drizzle-orm that node would resolve from `root` (the migrator drizzle-kit migrate uses)."""
+    for directory in _parents(root):
+        package_json = directory / "node_modules" / "drizzle-orm" / "package.json"
+        if package_json.is_file():
+            return _package_version(package_json)
+    return None
+
+
+def package_scripts(root: Path) -> dict[str, str]:
+    """drizzle-kit action → the project's package.json script that runs it (e.g. generate → db:generate)."""
+    try:
+        scripts = json.loads((root / "package.json").read_text(encoding="utf-8")).get("scripts") or {}
+    except (OSError, ValueError, AttributeError):
+        return {}
+    found: dict[str, str] = {}
+    for name, command in scripts.items() if isinstance(scripts, dict) else ():
+        match = re.search(r"drizzle-kit\s+(generate|migrate|push|studio|check|up)\b", str(command))
+        if match:
+            found.setdefault(match.group(1), name)
+    return found
 
 
 def _node_check(environ: Mapping[str, str]) -> Check:
