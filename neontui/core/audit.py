@@ -16,7 +16,6 @@ Guarantees:
 
 from __future__ import annotations
 
-import getpass
 import json
 import math
 import os
@@ -29,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from neontui.core.checklist import Checklist
+from neontui.core.checklist import Checklist, operator
 from neontui.core.connection import parse_url
 from neontui.core.environment import Environment
 from neontui.core.errors import ConfigError, NeontuiError
@@ -119,7 +118,7 @@ def build_record(
     return AuditRecord(
         time=datetime.now(UTC).isoformat(timespec="milliseconds"),
         action=action,
-        user=_user(),
+        user=operator(),
         hostname=_hostname(),
         git=git_state(project_root),
         target=_target(url),
@@ -136,13 +135,6 @@ def build_record(
         error=_one_line(error),
         details=dict(details or {}),
     )
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):  # no login name and no passwd entry (some containers)
-        return "unknown"
 
 
 def _hostname() -> str:

@@ -186,7 +186,8 @@ def _ack_id(finding: Finding) -> str:
     return "ack-other"
 
 
-def _operator() -> str:
+def operator() -> str:
+    """The OS user acting (for check records and the audit log)."""
     try:
         return getpass.getuser()
     except (OSError, KeyError, ImportError):  # no login name and no passwd entry (some containers)
@@ -268,7 +269,7 @@ class Checklist:
         if not spec.can_check:
             raise ChecklistError(f"{spec.label}: errors cannot be acknowledged", hint="fix the SQL or split the run")
         if item_id not in self._checks:  # checking twice keeps the first record: that is when it was decided
-            self._checks[item_id] = CheckRecord(by or _operator(), _now(), spec.findings)
+            self._checks[item_id] = CheckRecord(by or operator(), _now(), spec.findings)
 
     def uncheck(self, item_id: str) -> None:
         self._spec(item_id)
