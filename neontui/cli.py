@@ -22,8 +22,8 @@ from neontui.core.crash import write_crash_report
 from neontui.core.errors import ExitCode, NeontuiError, UsageError
 from neontui.core.redact import redact
 
-COMMANDS = ("status", "doctor", "demo", "lint", "rollback-sql", "checklist", "migrate", "audit", "generate", "push",
-            "check", "up", "studio")
+COMMANDS = ("console", "status", "doctor", "demo", "lint", "rollback-sql", "checklist", "migrate", "audit",
+            "generate", "push", "check", "up", "studio")
 STATE_SYMBOLS = {
     "applied": ("✓", "32"), "pending": ("→", "33"), "edited": ("✎", "31"), "skipped": ("⤼", "31"),
     "missing-file": ("✗", "31"), "ledger-only": ("?", "35"), "unlisted-file": ("+", "35"),
@@ -49,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--url", help="database URL, overriding the config's dbCredentials.url")
         p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
+    console = sub.add_parser("console", help="the interactive console (the default on a terminal)")
+    project_args(console)
+    console.add_argument("--env", help="production or development (overrides NEONTUI_ENV and neontui.toml)")
+    console.add_argument("--target", help="a target name from neontui.toml")
     status = sub.add_parser("status", help="every migration's state against the database's ledger",
                             description="Exit codes: 0 nothing pending, 1 pending migrations, 2 problems "
                                         "(edited, skipped, missing files, unknown ledger rows…), "
@@ -151,10 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    default = "console" if sys.stdin.isatty() and sys.stdout.isatty() else "status"
     if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
-        args_list.insert(0, "status")  # `neontui PROJECT_DIR`
+        args_list.insert(0, default)  # `neontui PROJECT_DIR`
     if not args_list:
-        args_list = ["status"]
+        args_list = [default]
     json_mode = "--json" in args_list
     _exit_on_termination()
     try:
@@ -183,6 +188,13 @@ def _exit_on_termination() -> None:
 def _run(args: argparse.Namespace) -> ExitCode:
     if args.command == "demo":
         return _demo(args)
+    if args.command == "console":
+        from neontui.tui.app import Options, run_console
+
+        if not Path(args.project_dir).exists():
+            raise UsageError(f"project directory {args.project_dir} does not exist")
+        return ExitCode(run_console(Options(Path(args.project_dir), config=args.config, out=args.out, url=args.url,
+                                            env=args.env, target=args.target)))
     if args.command == "lint":
         return _lint(args)
     if args.command == "rollback-sql":
@@ -352,6 +364,10 @@ def _demo(args: argparse.Namespace) -> ExitCode:
 
     _note("starting the embedded PostgreSQL and creating the sample project…")
     demo = create_demo(args.dir)
+    if not args.json and sys.stdin.isatty() and sys.stdout.isatty():
+        from neontui.tui.app import Options, run_console
+
+        return ExitCode(run_console(Options(demo.project_dir)))
     overview = load_overview(load_project(demo.project_dir))
     if args.json:
         _print_json(overview.to_json())

@@ -12,12 +12,14 @@ from neontui.core.journal import JOURNAL_RELPATH, Journal, Migration, decode_sql
 from neontui.core.safety.engine import Source
 
 if TYPE_CHECKING:
+    from neontui.core.overview import Overview
     from neontui.core.project import Project
 
 
 @dataclass(frozen=True)
 class Pending:
     journal: Journal  # as read for this review: the run applies exactly these files
+    overview: Overview  # the whole status (journal against ledger) this pending set came from
     migrations: list[Migration]  # what drizzle would run next, in journal order
     sources: list[Source]
     server_version: int
@@ -57,8 +59,8 @@ def pending_sources(project: Project, *, with_columns: bool = True) -> Pending:
     if with_columns:
         with connect(project.database_url or "") as conn:
             types = column_types(conn)
-    return Pending(overview.journal, migrations, sources, overview.server.version_num, overview.server.database,
-                   types)
+    return Pending(overview.journal, overview, migrations, sources, overview.server.version_num,
+                   overview.server.database, types)
 
 
 def _file(path: Path) -> Source:

@@ -1,0 +1,41 @@
+"""One registry of named actions: it feeds the key bindings, the footer, the help screen and the command palette.
+
+Every action has a plain key and, where terminals commonly swallow or multiplexers take a key, an F-key too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    keys: str  # comma-separated, as Textual's Binding takes them
+    description: str
+    footer: bool = True
+
+
+ACTIONS = (
+    Action("migrate", "m,f6", "Migrate"),
+    Action("dry_run", "d,f7", "Dry run"),
+    Action("refresh", "r,f5", "Refresh"),
+    Action("generate", "g", "Generate"),
+    Action("check", "C", "drizzle-kit check", footer=False),
+    Action("copy", "y", "Copy statement"),
+    Action("export_rollback", "R", "Export rollback SQL", footer=False),
+    Action("audit", "a", "Audit log", footer=False),
+    Action("help", "question_mark,f1", "Help"),
+    Action("quit", "q,ctrl+q", "Quit"),
+)
+
+
+def bindings() -> list[Binding]:
+    return [Binding(a.keys, a.id, a.description, show=a.footer, id=a.id) for a in ACTIONS]
+
+
+def help_text() -> str:
+    width = max(len(a.keys) for a in ACTIONS)
+    return "\n".join(f"{a.keys.replace(',', ' / '):<{width + 4}} {a.description}" for a in ACTIONS)

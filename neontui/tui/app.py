@@ -1,0 +1,318 @@
+"""The console: panes wired to workers. All I/O runs in thread workers that post messages; every action that
+changes the database asks the core's policy (through neontui.core.gate) before anything runs."""
+
+from __future__ import annotations
+
+import queue
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Footer, Static
+
+from neontui.core.crash import write_crash_report
+from neontui.core.errors import NeontuiError
+from neontui.core.gate import Gate
+from neontui.core.policy import Action as PolicyAction
+from neontui.core.redact import redact
+from neontui.tui.actions import bindings, help_text
+from neontui.tui.checklist_pane import ChecklistPane
+from neontui.tui.dialogs import ConfirmDialog, ErrorDialog
+from neontui.tui.journal_pane import JournalPane
+from neontui.tui.log_pane import LogPane
+from neontui.tui.prompt_dialog import PromptDialog
+from neontui.tui.sql_pane import SqlPane
+
+
+@dataclass(frozen=True)
+class Options:
+    project_dir: Path
+    config: Path | None = None
+    out: str | None = None
+    url: str | None = None
+    env: str | None = None
+    target: str | None = None
+
+
+class Loaded(Message):
+    def __init__(self, gate: Gate) -> None:
+        self.gate = gate
+        super().__init__()
+
+
+class Failed(Message):
+    def __init__(self, what: str, error: str) -> None:
+        self.what, self.error = what, redact(error)
+        super().__init__()
+
+
+class RunFinished(Message):
+    def __init__(self, outcome: Any) -> None:
+        self.outcome = outcome
+        super().__init__()
+
+
+class StatusBar(Static):
+    DEFAULT_CSS = """
+    StatusBar { height: 1; background: $panel; color: $text; padding: 0 1; }
+    StatusBar.production { background: $error; color: $text; text-style: bold; }
+    """
+
+
+class NeontuiApp(App[int]):
+    TITLE = "neontui"
+    CSS = """
+    #main { height: 1fr; }
+    #left { width: 2fr; }
+    #right { width: 3fr; }
+    SqlPane { height: 3fr; }
+    LogPane { height: 2fr; }
+    """
+    BINDINGS = bindings()
+
+    def __init__(self, options: Options) -> None:
+        super().__init__()
+        self.options = options
+        self.gate: Gate | None = None
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar("connecting…", id="status")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield JournalPane(id="journal")
+                yield ChecklistPane(id="checklist")
+            with Vertical(id="right"):
+                yield SqlPane(id="sql")
+                yield LogPane(id="log")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    # --- loading ---------------------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self) -> None:
+        from neontui.core.gate import open_gate
+        from neontui.core.project import load_project
+
+        o = self.options
+        try:
+            project = load_project(o.project_dir, config=o.config, out=o.out, url=o.url)
+            gate = open_gate(project, env_flag=o.env, target_name=o.target, review=True)
+        except NeontuiError as exc:
+            self.post_message(Failed("load", exc.one_line()))
+            return
+        self.post_message(Loaded(gate))
+
+    @on(Loaded)
+    def show_loaded(self, message: Loaded) -> None:
+        gate = self.gate = message.gate
+        overview = gate.pending.overview
+        env = gate.environment
+        target = overview.target
+        kind = ("Neon " + ("pooled → direct for migrations" if target.is_pooled else "direct")) \
+            if overview.server.is_neon else "PostgreSQL"
+        status = self.query_one("#status", StatusBar)
+        status.set_class(env.production, "production")
+        status.update(redact(f"{'PRODUCTION' if env.production else 'development'} · {target.display_target()} · "
+                             f"{kind} {overview.server.version} · {gate.project.config.path} · connected"))
+        self.query_one("#journal", JournalPane).show(overview.status.migrations, gate.review.findings)
+        self.query_one("#sql", SqlPane).show(gate.pending.migrations, gate.review.findings)
+        self._show_checklist()
+
+    def _show_checklist(self) -> None:
+        assert self.gate is not None
+        reasons = [r for action in (PolicyAction.MIGRATE,) for r in self.gate.decide(action).reasons
+                   if not r.startswith("type the database name")]
+        self.query_one("#checklist", ChecklistPane).show(self.gate.checklist, reasons)
+
+    @on(Failed)
+    def show_failure(self, message: Failed) -> None:
+        self.query_one("#status", StatusBar).update(f"{message.what} failed: {message.error}")
+        self.push_screen(ErrorDialog(message.error))
+
+    # --- panes -----------------------------------------------------------------------------------------------
+
+    @on(JournalPane.Selected)
+    def show_migration(self, message: JournalPane.Selected) -> None:
+        if self.gate is None or message.tag is None:
+            return
+        entries = [e for e in self.gate.pending.journal.entries if e.tag == message.tag]
+        self.query_one("#sql", SqlPane).show(entries, self.gate.review.findings)
+
+    @on(ChecklistPane.Toggled)
+    def toggle(self, message: ChecklistPane.Toggled) -> None:
+        if self.gate is None:
+            return
+        (self.gate.checklist.check if message.checked else self.gate.checklist.uncheck)(message.item_id)
+        self.gate.save()
+        self._show_checklist()
+
+    @on(SqlPane.CopyRequested)
+    def copy_text(self, message: SqlPane.CopyRequested) -> None:
+        self.copy_to_clipboard(message.text)  # OSC 52: works over SSH too
+        self.notify(f"Copied {message.what}", title="Copied")
+
+    # --- actions (every database-changing path asks the policy first) -----------------------------------------
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_migrate(self) -> None:
+        self._start(dry=False)
+
+    def action_dry_run(self) -> None:
+        self._start(dry=True)
+
+    def _start(self, *, dry: bool) -> None:
+        gate = self.gate
+        if gate is None or self.running:
+            return
+        if not gate.pending.migrations:
+            self.notify("Nothing pending", title="Migrate")
+            return
+        decision = gate.decide(PolicyAction.DRY_RUN if dry else PolicyAction.MIGRATE)
+        if decision.allowed:
+            self._run(dry, None)
+            return
+        if decision.confirmation and all(r.startswith("type the database name") for r in decision.reasons):
+            lines = [f"{m.tag}: {sum(1 for f in gate.review.findings if f.tag == m.tag and not f.suppressed)} "
+                     "finding(s)" for m in gate.pending.migrations]
+            lines.append("A restore point (server time and WAL LSN) is recorded right before the run.")
+            self.push_screen(ConfirmDialog("Apply to PRODUCTION", lines, decision.confirmation),
+                             lambda typed: self._run(dry, typed) if typed is not None else None)
+            return
+        self.notify("\n".join(decision.reasons), title=f"{'Dry run' if dry else 'Migrate'} locked",
+                    severity="error", timeout=10)
+
+    def _run(self, dry: bool, typed: str | None) -> None:
+        self.running = True
+        self.query_one("#log", LogPane).post_line(f"── {'dry run' if dry else 'migrate'} ──")
+        self.run_migration(dry, typed)
+
+    @work(thread=True, group="run", exit_on_error=False)
+    def run_migration(self, dry: bool, typed: str | None) -> None:
+        from neontui.core.apply import execute
+
+        assert self.gate is not None
+        log = self.query_one("#log", LogPane)
+        outcome = execute(self.gate, dry=dry, typed_confirmation=typed,
+                          on_event=lambda e: self.call_from_thread(log.handle, e),
+                          on_notice=lambda text: self.call_from_thread(log.post_line, text))
+        self.post_message(RunFinished(outcome))
+
+    @on(RunFinished)
+    def finished(self, message: RunFinished) -> None:
+        self.running = False
+        outcome = message.outcome
+        log = self.query_one("#log", LogPane)
+        if not outcome.decision.allowed:
+            self.notify("\n".join(outcome.decision.reasons), title="Refused", severity="error", timeout=10)
+            return
+        failure = outcome.error or (outcome.dry.error if outcome.dry is not None else None)
+        if failure is not None:
+            log.post_line(f"✗ {failure.one_line()}")
+            if getattr(failure, "tag", None) and getattr(failure, "line", None):
+                self.query_one("#sql", SqlPane).highlight_error(failure.tag, failure.line)
+            self.push_screen(ErrorDialog(failure.one_line()))
+        elif outcome.dry is not None:
+            log.post_line("✓ dry run passed; everything was rolled back")
+            self.notify("Dry run passed (rolled back)", title="Dry run")
+        else:
+            log.post_line(f"✓ applied {', '.join(outcome.applied) or 'nothing'}")
+            self.notify(f"Applied {len(outcome.applied)} migration(s)", title="Migrate")
+        self.load()
+
+    def action_generate(self) -> None:
+        if self.gate is not None and not self.running:
+            self.running = True
+            self.run_generate()
+
+    @work(thread=True, group="run", exit_on_error=False)
+    def run_generate(self) -> None:
+        from neontui.core.kit_commands import generate
+
+        assert self.gate is not None
+        log = self.query_one("#log", LogPane)
+        try:
+            result = generate(self.gate.project, answer=self._ask_from_thread,
+                              on_event=lambda e: self.call_from_thread(log.handle, e))
+        except NeontuiError as exc:
+            self.post_message(Failed("generate", exc.one_line()))
+            self.running = False
+            return
+        self.call_from_thread(log.post_line, f"{'✓' if result.ok else '✗'} {result.summary} — next: "
+                                             f"{result.next_step}")
+        self.running = False
+        self.load()
+
+    def action_check(self) -> None:
+        if self.gate is not None and not self.running:
+            self.running = True
+            self.run_check()
+
+    @work(thread=True, group="run", exit_on_error=False)
+    def run_check(self) -> None:
+        from neontui.core.kit_commands import check
+
+        assert self.gate is not None
+        log = self.query_one("#log", LogPane)
+        try:
+            result = check(self.gate.project, on_event=lambda e: self.call_from_thread(log.handle, e))
+            self.call_from_thread(log.post_line, f"{'✓' if result.ok else '✗'} {result.summary}")
+        except NeontuiError as exc:
+            self.post_message(Failed("check", exc.one_line()))
+        finally:
+            self.running = False
+
+    def _ask_from_thread(self, prompt: Any) -> int | None:
+        """drizzle-kit's question as a dialog; the worker thread waits for the answer."""
+        answers: queue.Queue[int | None] = queue.Queue()
+        self.call_from_thread(self.push_screen, PromptDialog(prompt), answers.put)
+        return answers.get()
+
+    def action_copy(self) -> None:
+        self.query_one("#sql", SqlPane).action_copy_statement()
+
+    def action_export_rollback(self) -> None:
+        from neontui.core.rollback import rollback_sql
+
+        if self.gate is None or not self.gate.pending.migrations:
+            self.notify("Nothing pending to roll back", title="Rollback SQL")
+            return
+        text = "\n".join(rollback_sql(m) for m in reversed(self.gate.pending.migrations))
+        target = self.gate.project.config.root / ".neontui" / "rollback.sql"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+        self.copy_to_clipboard(text)
+        self.notify(f"Rollback SQL written to {target} and copied", title="Rollback SQL")
+
+    def action_audit(self) -> None:
+        from neontui.core.audit import AuditLog
+
+        if self.gate is None:
+            return
+        log = self.query_one("#log", LogPane)
+        for record in AuditLog.for_project(self.gate.project.config.root).read(limit=10):
+            log.post_line(f"audit {record.get('time')} {record.get('action')} {record.get('result')} "
+                          f"{record.get('error') or ''}")
+
+    def action_help(self) -> None:
+        self.push_screen(ErrorDialog("Keys\n\n" + help_text()))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Never Textual's traceback with locals (a connection string's password would be on screen)."""
+        report = write_crash_report(error)
+        self.exit(None, return_code=70, message=redact(f"neontui: internal error: {type(error).__name__}: {error}"
+                                     + (f"; details in {report}" if report else "")))
+
+
+def run_console(options: Options) -> int:
+    app = NeontuiApp(options)
+    return app.run() or 0
