@@ -80,3 +80,33 @@ async def test_production_gate_cannot_be_bypassed(project, database_url, monkeyp
         await pilot.press(*database, "enter")
         await settle(app, pilot)
         assert ledger_rows(database_url) == 2
+
+
+async def test_moving_to_a_finding_shows_why_and_the_safe_alternative(project, database_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    app = NeontuiApp(Options(project, url=database_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.query_one("#sql").focus()
+        await pilot.press("n")
+        await pilot.pause()
+        detail = str(app.query_one("#finding").render())
+        assert "warning[drop-column] 0001_drop statement 1 (line 2, column 1)" in detail
+        assert 'ALTER TABLE "users" DROP COLUMN "legacy";' in detail  # the rewrite, with the user's names
+
+
+async def test_command_palette_offers_the_registered_actions(project, database_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    app = NeontuiApp(Options(project, url=database_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Migrate", "Dry run", "Refresh", "Generate", "Export rollback SQL", "Audit log"} <= set(titles)
+        app.running = True
+        assert "Migrate" not in [c.title for c in app.get_system_commands(app.screen)]
+        app.running = False
+        await pilot.press("R")
+        await pilot.pause()
+        rollback = (project / ".neontui" / "rollback.sql").read_text()
+        assert 'ALTER TABLE "users" DROP COLUMN "email";' in rollback  # undoes the ADD COLUMN
+        assert "IRREVERSIBLE" in rollback  # the DROP COLUMN "legacy" cannot be undone

@@ -4,12 +4,14 @@ changes the database asks the core's policy (through neontui.core.gate) before a
 from __future__ import annotations
 
 import queue
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Footer, Static
@@ -18,8 +20,9 @@ from neontui.core.crash import write_crash_report
 from neontui.core.errors import NeontuiError
 from neontui.core.gate import Gate
 from neontui.core.policy import Action as PolicyAction
+from neontui.core.prereqs import find_drizzle_kit
 from neontui.core.redact import redact
-from neontui.tui.actions import bindings, help_text
+from neontui.tui.actions import ACTIONS, bindings, help_text
 from neontui.tui.checklist_pane import ChecklistPane
 from neontui.tui.dialogs import ConfirmDialog, ErrorDialog
 from neontui.tui.journal_pane import JournalPane
@@ -38,6 +41,9 @@ class Options:
     target: str | None = None
 
 
+RUN_ACTIONS = ("migrate", "dry_run", "generate", "check")
+
+
 class Loaded(Message):
     def __init__(self, gate: Gate) -> None:
         self.gate = gate
@@ -54,6 +60,28 @@ class RunFinished(Message):
     def __init__(self, outcome: Any) -> None:
         self.outcome = outcome
         super().__init__()
+
+
+class FindingDetail(Static):
+    """The selected finding: rule, place, lock, why, and the safe alternative with the user's own names."""
+
+    DEFAULT_CSS = """
+    FindingDetail { height: auto; max-height: 12; border: round $warning; padding: 0 1; display: none; }
+    FindingDetail.shown { display: block; }
+    """
+
+    def show(self, finding: Any) -> None:
+        head = (f"{finding.severity}[{finding.rule}] {finding.tag} statement {finding.statement} "
+                f"(line {finding.line}, column {finding.column})")
+        lines = [finding.message]
+        if finding.lock:
+            lines.append(f"lock: {finding.lock}" + (f"; blocks {finding.blocks}" if finding.blocks else ""))
+        lines += [f"why: {finding.explanation}", f"help: {finding.help}"]
+        if finding.suggestion:
+            lines += ["safe alternative:", *("  " + line for line in finding.suggestion.splitlines())]
+        # Text, not markup: SQL and rule ids contain square brackets
+        self.update(Text.assemble((redact(head), "bold"), "\n", redact("\n".join(lines))))
+        self.add_class("shown")
 
 
 class StatusBar(Static):
@@ -88,11 +116,21 @@ class NeontuiApp(App[int]):
                 yield ChecklistPane(id="checklist")
             with Vertical(id="right"):
                 yield SqlPane(id="sql")
+                yield FindingDetail(id="finding")
                 yield LogPane(id="log")
         yield Footer()
 
     def on_mount(self) -> None:
         self.load()
+
+    def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:
+        """The command palette lists the same registry as the keys and the footer (hiding runs while one runs)."""
+        yield from super().get_system_commands(screen)
+        for action in ACTIONS:
+            if action.id in ("quit", "help") or (self.running and action.id in RUN_ACTIONS):
+                continue
+            yield SystemCommand(action.description, f"key: {action.keys.replace(',', ' or ')}",
+                                getattr(self, f"action_{action.id}"))
 
     # --- loading ---------------------------------------------------------------------------------------------
 
@@ -120,8 +158,11 @@ class NeontuiApp(App[int]):
             if overview.server.is_neon else "PostgreSQL"
         status = self.query_one("#status", StatusBar)
         status.set_class(env.production, "production")
+        kit = find_drizzle_kit(gate.project.config.root)
         status.update(redact(f"{'PRODUCTION' if env.production else 'development'} · {target.display_target()} · "
-                             f"{kind} {overview.server.version} · {gate.project.config.path} · connected"))
+                             f"{kind} {overview.server.version} · "
+                             f"{'drizzle-kit ' + kit[1] if kit else 'drizzle-kit not installed'} · "
+                             f"{gate.project.config.path} · connected"))
         self.query_one("#journal", JournalPane).show(overview.status.migrations, gate.review.findings)
         self.query_one("#sql", SqlPane).show(gate.pending.migrations, gate.review.findings)
         self._show_checklist()
@@ -153,6 +194,10 @@ class NeontuiApp(App[int]):
         (self.gate.checklist.check if message.checked else self.gate.checklist.uncheck)(message.item_id)
         self.gate.save()
         self._show_checklist()
+
+    @on(SqlPane.FindingSelected)
+    def show_finding(self, message: SqlPane.FindingSelected) -> None:
+        self.query_one("#finding", FindingDetail).show(message.finding)
 
     @on(SqlPane.CopyRequested)
     def copy_text(self, message: SqlPane.CopyRequested) -> None:
