@@ -124,7 +124,7 @@ def test_durations_accepted(repo: Path, value: str) -> None:
     ("body", "message"),
     [
         ("colour = 'red'\n", "colour is not a known setting (expected one of audit_log, default_target, "
-                             "lock_timeout, statement_timeout, targets)"),
+                             "keys, lock_timeout, statement_timeout, targets)"),
         ("audit_log = 1\n", "audit_log must be a string, found a number"),
         ("audit_log = ''\n", "audit_log must not be empty"),
         ("audit_log = 'logs/'\n", "audit_log must name a file, not a directory, found 'logs/'"),
@@ -216,3 +216,11 @@ def test_settings_are_hashable_and_frozen(repo: Path) -> None:
     hash(settings)
     with pytest.raises(AttributeError):
         settings.default_target = "prod"  # type: ignore[misc]
+
+
+def test_keys_table_remaps_console_actions(tmp_path):
+    (tmp_path / "neontui.toml").write_text('[keys]\nmigrate = "M,f6"\n')
+    assert load_settings(tmp_path).keys == {"migrate": "M,f6"}
+    (tmp_path / "neontui.toml").write_text('[keys]\nmigrate = 6\n')
+    with pytest.raises(ConfigError, match=r"keys\.migrate must be a string"):
+        load_settings(tmp_path)

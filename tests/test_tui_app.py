@@ -110,3 +110,57 @@ async def test_command_palette_offers_the_registered_actions(project, database_u
         rollback = (project / ".neontui" / "rollback.sql").read_text()
         assert 'ALTER TABLE "users" DROP COLUMN "email";' in rollback  # undoes the ADD COLUMN
         assert "IRREVERSIBLE" in rollback  # the DROP COLUMN "legacy" cannot be undone
+
+
+async def test_keymap_from_settings_and_a_small_terminal(project, database_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    (project / "neontui.toml").write_text('[keys]\ndry_run = "D"\n')
+    app = NeontuiApp(Options(project, url=database_url))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.query_one(JournalPane).row_count == 2
+        await pilot.press("D")  # remapped: the dry run runs and rolls back
+        await settle(app, pilot)
+        assert "dry run passed" in "\n".join(app.query_one("#log").log_widget.lines)
+        assert ledger_rows(database_url) == 1
+
+
+async def test_generate_asks_for_a_name_and_writes_a_custom_migration(project, database_url, monkeypatch,
+                                                                     tmp_path):
+    from tests.drizzle_env import node_modules
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    (project / "node_modules").symlink_to(node_modules(), target_is_directory=True)
+    (project / "schema.ts").write_text("export {};\n")
+    app = NeontuiApp(Options(project, url=database_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press(*"hand_written")  # the name field has the focus
+        await pilot.click("#custom")
+        await pilot.click("#go")
+        await settle(app, pilot)
+    assert (project / "drizzle" / "0002_hand_written.sql").read_text().startswith("-- Custom SQL migration file")
+
+
+async def test_an_unexpected_worker_error_becomes_a_dialog_without_secrets(project, database_url, monkeypatch,
+                                                                            tmp_path):
+    from neontui.tui.dialogs import ErrorDialog
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    app = NeontuiApp(Options(project, url=database_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+
+        def explode(*_args, **_kwargs):
+            raise RuntimeError(f"boom at postgresql://app:{SECRET}@host/db")
+
+        monkeypatch.setattr("neontui.core.apply.execute", explode)
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert "RuntimeError: boom at postgresql://app:****@host/db" in app.screen.message
+        assert SECRET not in app.export_screenshot() and not app.running
+    reports = list((tmp_path / "state" / "neontui").glob("crash-*.txt"))
+    assert len(reports) == 1 and SECRET not in reports[0].read_text()

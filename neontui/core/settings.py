@@ -14,6 +14,9 @@ Schema (every key is optional; unknown keys and wrong types are errors naming th
     lock_timeout = "5s"             # PostgreSQL duration, set by the migrator (SET LOCAL lock_timeout)
     statement_timeout = "0"         # PostgreSQL duration; "0" disables the limit
 
+    [keys]                          # remap console actions by id (neontui's help screen lists them), e.g.
+    migrate = "M,f6"
+
     [targets.dev]
     url_env = "DATABASE_URL"        # the environment variable that holds this target's URL
     production = false              # true/false decides the environment; absent: neontui guesses from the URL
@@ -50,7 +53,7 @@ _DURATION = re.compile(r"\d+(?:\.\d+)?\s*(?:us|ms|s|min|h|d)?")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TARGET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")  # also typed on the command line as --target NAME
 
-_TOP_KEYS = ("audit_log", "default_target", "lock_timeout", "statement_timeout", "targets")
+_TOP_KEYS = ("audit_log", "default_target", "keys", "lock_timeout", "statement_timeout", "targets")
 _TARGET_KEYS = ("url_env", "production", "allow_push", "database")
 
 
@@ -71,6 +74,7 @@ class Settings:
     lock_timeout: str | None = None
     statement_timeout: str | None = None
     audit_log: str | None = None  # as written; AuditLog.for_project resolves it against the project root
+    keys: dict[str, str] = field(default_factory=dict, hash=False)  # console action id → keys, e.g. "M,f6"
 
     @property
     def source(self) -> str:
@@ -196,8 +200,14 @@ def _build(path: Path, table: dict[str, Any], prefix: str) -> Settings:
     if audit_log is not None and audit_log.endswith(("/", "\\")):
         raise fail("audit_log", f"must name a file, not a directory, found {audit_log!r}")
 
+    raw_keys = table.get("keys", {})
+    if not isinstance(raw_keys, dict):
+        raise fail("keys", f"must be a table of action = \"keys\", found {_type(raw_keys)}")
+    keys = {action: string(raw_keys, action, f"keys.{action}") or "" for action in raw_keys}
+
     return Settings(
         path=path,
+        keys=keys,
         targets=targets,
         default_target=default_target,
         lock_timeout=duration("lock_timeout"),

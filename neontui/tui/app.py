@@ -15,6 +15,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
 
 from neontui.core.crash import write_crash_report
 from neontui.core.errors import NeontuiError
@@ -24,7 +25,7 @@ from neontui.core.prereqs import find_drizzle_kit
 from neontui.core.redact import redact
 from neontui.tui.actions import ACTIONS, bindings, help_text
 from neontui.tui.checklist_pane import ChecklistPane
-from neontui.tui.dialogs import ConfirmDialog, ErrorDialog
+from neontui.tui.dialogs import ConfirmDialog, ErrorDialog, GenerateDialog
 from neontui.tui.journal_pane import JournalPane
 from neontui.tui.log_pane import LogPane
 from neontui.tui.prompt_dialog import PromptDialog
@@ -151,6 +152,7 @@ class NeontuiApp(App[int]):
     @on(Loaded)
     def show_loaded(self, message: Loaded) -> None:
         gate = self.gate = message.gate
+        self._apply_keymap(gate)
         overview = gate.pending.overview
         env = gate.environment
         target = overview.target
@@ -167,11 +169,32 @@ class NeontuiApp(App[int]):
         self.query_one("#sql", SqlPane).show(gate.pending.migrations, gate.review.findings)
         self._show_checklist()
 
+    def _apply_keymap(self, gate: Gate) -> None:
+        from neontui.core.settings import load_settings
+
+        keys = load_settings(gate.project.config.root).keys
+        known = {a.id for a in ACTIONS}
+        unknown = sorted(set(keys) - known)
+        if unknown:
+            self.notify(f"[keys] in neontui.toml: unknown action(s) {', '.join(unknown)}; known: "
+                        f"{', '.join(sorted(known))}", severity="warning", markup=False)
+        self.set_keymap({action: value for action, value in keys.items() if action in known})
+
     def _show_checklist(self) -> None:
         assert self.gate is not None
         reasons = [r for action in (PolicyAction.MIGRATE,) for r in self.gate.decide(action).reasons
                    if not r.startswith("type the database name")]
         self.query_one("#checklist", ChecklistPane).show(self.gate.checklist, reasons)
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """A worker's unexpected exception becomes an error dialog (and a redacted crash report), never a crash."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.running = False
+            error = event.worker.error
+            report = write_crash_report(error)
+            where = f"; details in {report}" if report else ""
+            self.post_message(Failed(event.worker.name, f"{type(error).__name__}: {error}{where}"))
 
     @on(Failed)
     def show_failure(self, message: Failed) -> None:
@@ -276,17 +299,21 @@ class NeontuiApp(App[int]):
 
     def action_generate(self) -> None:
         if self.gate is not None and not self.running:
+            self.push_screen(GenerateDialog(), self._generate_with)
+
+    def _generate_with(self, choice: tuple[str | None, bool] | None) -> None:
+        if choice is not None and not self.running:
             self.running = True
-            self.run_generate()
+            self.run_generate(*choice)
 
     @work(thread=True, group="run", exit_on_error=False)
-    def run_generate(self) -> None:
+    def run_generate(self, name: str | None, custom: bool) -> None:
         from neontui.core.kit_commands import generate
 
         assert self.gate is not None
         log = self.query_one("#log", LogPane)
         try:
-            result = generate(self.gate.project, answer=self._ask_from_thread,
+            result = generate(self.gate.project, name=name, custom=custom, answer=self._ask_from_thread,
                               on_event=lambda e: self.call_from_thread(log.handle, e))
         except NeontuiError as exc:
             self.post_message(Failed("generate", exc.one_line()))

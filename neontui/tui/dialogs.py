@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Checkbox, Input, Static
 
 from neontui.core.redact import redact
 
@@ -64,4 +64,34 @@ class ErrorDialog(ModalScreen[None]):
         self.dismiss(None)
 
     def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class GenerateDialog(ModalScreen[tuple[str | None, bool] | None]):
+    """drizzle-kit generate's options: an optional name, and whether it is an empty custom migration."""
+
+    DEFAULT_CSS = """
+    GenerateDialog { align: center middle; }
+    GenerateDialog > Vertical { width: 70; height: auto; border: thick $primary; background: $panel; padding: 1 2; }
+    """
+    BINDINGS = [("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Generate a migration from the Drizzle schema")
+            yield Input(placeholder="name (optional), e.g. add_billing_email", id="name")
+            yield Checkbox("custom: an empty migration for hand-written SQL", id="custom")
+            yield Button("Generate", id="go", variant="primary")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._done()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self._done()
+
+    def _done(self) -> None:
+        name = self.query_one("#name", Input).value.strip() or None
+        self.dismiss((name, self.query_one("#custom", Checkbox).value))
+
+    def action_cancel(self) -> None:
         self.dismiss(None)
