@@ -164,3 +164,38 @@ async def test_an_unexpected_worker_error_becomes_a_dialog_without_secrets(proje
         assert SECRET not in app.export_screenshot() and not app.running
     reports = list((tmp_path / "state" / "neontui").glob("crash-*.txt"))
     assert len(reports) == 1 and SECRET not in reports[0].read_text()
+
+
+async def test_push_is_refused_in_production_by_the_policy(project, database_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    app = NeontuiApp(Options(project, url=database_url, env="production"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("P")
+        await settle(app, pilot)
+        assert not app.running and not [w for w in app.workers if w.name == "run_push"]
+
+
+@pytest.mark.drizzle
+async def test_studio_starts_and_stops_from_the_console(project, database_url, monkeypatch, tmp_path):
+    import socket
+
+    from tests.drizzle_env import node_modules
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    (project / "node_modules").symlink_to(node_modules(), target_is_directory=True)
+    (project / "schema.ts").write_text("import { pgTable, integer } from 'drizzle-orm/pg-core';\n"
+                                       "export const users = pgTable('users', { id: integer('id') });\n")
+    with socket.socket() as probe:  # studio's default port must be free for this test
+        if probe.connect_ex(("127.0.0.1", 4983)) == 0:
+            pytest.skip("port 4983 is in use on this machine")
+    app = NeontuiApp(Options(project, url=database_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("S")
+        await settle(app, pilot)
+        studio = app.studio
+        assert studio is not None and studio.running
+        await pilot.press("S")
+        await settle(app, pilot)
+        assert app.studio is None and not studio.running

@@ -24,6 +24,8 @@ ACTIONS = (
     Action("refresh", "r,f5", "Refresh"),
     Action("generate", "g", "Generate"),
     Action("check", "C", "drizzle-kit check", footer=False),
+    Action("push", "P", "drizzle-kit push (development)", footer=False),
+    Action("studio", "S", "Start/stop Drizzle Studio", footer=False),
     Action("copy", "y", "Copy statement"),
     Action("export_rollback", "R", "Export rollback SQL", footer=False),
     Action("audit", "a", "Audit log", footer=False),

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from neontui.core.crash import write_crash_report
@@ -26,6 +25,7 @@ from neontui.core.redact import redact
 from neontui.tui.actions import ACTIONS, bindings, help_text
 from neontui.tui.checklist_pane import ChecklistPane
 from neontui.tui.dialogs import ConfirmDialog, ErrorDialog, GenerateDialog
+from neontui.tui.info import FindingDetail, StatusBar
 from neontui.tui.journal_pane import JournalPane
 from neontui.tui.log_pane import LogPane
 from neontui.tui.prompt_dialog import PromptDialog
@@ -42,7 +42,7 @@ class Options:
     target: str | None = None
 
 
-RUN_ACTIONS = ("migrate", "dry_run", "generate", "check")
+RUN_ACTIONS = ("migrate", "dry_run", "generate", "check", "push")
 
 
 class Loaded(Message):
@@ -63,35 +63,6 @@ class RunFinished(Message):
         super().__init__()
 
 
-class FindingDetail(Static):
-    """The selected finding: rule, place, lock, why, and the safe alternative with the user's own names."""
-
-    DEFAULT_CSS = """
-    FindingDetail { height: auto; max-height: 12; border: round $warning; padding: 0 1; display: none; }
-    FindingDetail.shown { display: block; }
-    """
-
-    def show(self, finding: Any) -> None:
-        head = (f"{finding.severity}[{finding.rule}] {finding.tag} statement {finding.statement} "
-                f"(line {finding.line}, column {finding.column})")
-        lines = [finding.message]
-        if finding.lock:
-            lines.append(f"lock: {finding.lock}" + (f"; blocks {finding.blocks}" if finding.blocks else ""))
-        lines += [f"why: {finding.explanation}", f"help: {finding.help}"]
-        if finding.suggestion:
-            lines += ["safe alternative:", *("  " + line for line in finding.suggestion.splitlines())]
-        # Text, not markup: SQL and rule ids contain square brackets
-        self.update(Text.assemble((redact(head), "bold"), "\n", redact("\n".join(lines))))
-        self.add_class("shown")
-
-
-class StatusBar(Static):
-    DEFAULT_CSS = """
-    StatusBar { height: 1; background: $panel; color: $text; padding: 0 1; }
-    StatusBar.production { background: $error; color: $text; text-style: bold; }
-    """
-
-
 class NeontuiApp(App[int]):
     TITLE = "neontui"
     CSS = """
@@ -108,6 +79,7 @@ class NeontuiApp(App[int]):
         self.options = options
         self.gate: Gate | None = None
         self.running = False
+        self.studio: Any = None
 
     def compose(self) -> ComposeResult:
         yield StatusBar("connecting…", id="status")
@@ -342,6 +314,63 @@ class NeontuiApp(App[int]):
             self.post_message(Failed("check", exc.one_line()))
         finally:
             self.running = False
+
+    def action_push(self) -> None:
+        if self.gate is None or self.running:
+            return
+        decision = self.gate.decide(PolicyAction.PUSH)  # push is a development tool: the policy decides
+        if not decision.allowed:
+            self.notify("\n".join(decision.reasons), title="Push locked", severity="error", timeout=10,
+                        markup=False)
+            return
+        self.running = True
+        self.run_push()
+
+    @work(thread=True, group="run", exit_on_error=False)
+    def run_push(self) -> None:
+        from neontui.core.kit_commands import push
+
+        assert self.gate is not None
+        log = self.query_one("#log", LogPane)
+        try:
+            result = push(self.gate.project, answer=self._ask_from_thread,
+                          on_event=lambda e: self.call_from_thread(log.handle, e))
+            self.call_from_thread(log.post_line, f"{'✓' if result.ok else '✗'} {result.summary} — next: "
+                                                 f"{result.next_step}")
+        except NeontuiError as exc:
+            self.post_message(Failed("push", exc.one_line()))
+        finally:
+            self.running = False
+        self.load()
+
+    def action_studio(self) -> None:
+        if self.gate is not None:
+            self.toggle_studio()
+
+    @work(thread=True, exclusive=True, group="studio", exit_on_error=False)
+    def toggle_studio(self) -> None:
+        from neontui.core.studio import Studio
+
+        assert self.gate is not None
+        log = self.query_one("#log", LogPane)
+        if self.studio is not None and self.studio.running:
+            code = self.studio.stop()
+            self.studio = None
+            self.call_from_thread(log.post_line, f"Drizzle Studio stopped (exit {code})")
+            return
+        try:
+            self.studio = Studio(self.gate.project)
+            info = self.studio.start()
+        except NeontuiError as exc:
+            self.studio = None
+            self.post_message(Failed("studio", exc.one_line()))
+            return
+        self.call_from_thread(log.post_line, f"Drizzle Studio is running: {info.url} (S stops it)")
+        self.call_from_thread(self.notify, info.url, title="Drizzle Studio")
+
+    def on_unmount(self) -> None:
+        if self.studio is not None:
+            self.studio.stop()  # never outlive the console
 
     def _ask_from_thread(self, prompt: Any) -> int | None:
         """drizzle-kit's question as a dialog; the worker thread waits for the answer."""
