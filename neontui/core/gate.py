@@ -8,7 +8,7 @@ function. The CLI, the migrator and the console all go through here.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from neontui.core.checklist import Checklist, ChecklistStore, pending_key
@@ -42,7 +42,7 @@ class Gate:
 def open_gate(project: Project, *, env_flag: str | None = None, target_name: str | None = None,
               environ: Mapping[str, str] | None = None, mode: RunMode = RunMode.TRANSACTION,
               settings: Settings | None = None, store: ChecklistStore | None = None,
-              review: bool | None = None) -> Gate:
+              review: bool | None = None, on_retry: Callable[[int, str], None] | None = None) -> Gate:
     """`review`: run the safety review (None: where the policy needs it — in production, and for drizzle-kit's
     single transaction, whose no-transaction statements fail without a word; neontui's own plan runs them, and in
     development any other error-class finding fails on the server with its location just as well)."""
@@ -54,7 +54,7 @@ def open_gate(project: Project, *, env_flag: str | None = None, target_name: str
                            target_name=target_name, url_env=url_env)
     if review is None:
         review = environment.production or mode is not RunMode.PLANNED
-    pending = pending_sources(project, with_columns=review)
+    pending = pending_sources(project, with_columns=review, on_retry=on_retry)
     findings = analyze(pending.sources if review else [], mode=mode, pg_version=pending.server_version,
                        known_columns=pending.column_types)
     target = resolve_target(settings, target_name=target_name, url_env=url_env)

@@ -115,7 +115,10 @@ class NeontuiApp(App[int]):
         o = self.options
         try:
             project = load_project(o.project_dir, config=o.config, out=o.out, url=o.url)
-            gate = open_gate(project, env_flag=o.env, target_name=o.target, review=True)
+            status = self.query_one("#status", StatusBar)
+            gate = open_gate(project, env_flag=o.env, target_name=o.target, review=True,
+                             on_retry=lambda n, why: self.call_from_thread(
+                                 status.update, redact(f"connecting… database not ready ({why}); retry {n}")))
         except NeontuiError as exc:
             self.post_message(Failed("load", exc.one_line()))
             return

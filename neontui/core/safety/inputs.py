@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,14 +44,15 @@ def sources_from_paths(paths: Sequence[Path]) -> list[Source]:
     return sources
 
 
-def pending_sources(project: Project, *, with_columns: bool = True) -> Pending:
+def pending_sources(project: Project, *, with_columns: bool = True,
+                    on_retry: Callable[[int, str], None] | None = None) -> Pending:
     """The migrations drizzle would run next, with the server's version and (for the review) column types."""
     # Imported here: linting files needs no database driver, and psycopg is most of neontui's start-up time.
     from neontui.core.connection import connect
     from neontui.core.overview import load_overview
     from neontui.core.schema_info import column_types
 
-    overview = load_overview(project)
+    overview = load_overview(project, on_retry=on_retry)
     pending = set(overview.status.would_run_next)
     migrations = [e for e in overview.journal.entries if e.tag in pending]
     sources = [Source(e.tag, e.text, str(e.path)) for e in migrations if e.text is not None]
