@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-
-import psycopg
-from psycopg import sql
+from typing import TYPE_CHECKING
 
 from neontui.core.errors import NeontuiError
+
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg import sql
 
 DEFAULT_SCHEMA = "drizzle"
 DEFAULT_TABLE = "__drizzle_migrations"
@@ -44,16 +46,23 @@ class Ledger:
 
 
 def table_identifier(schema: str, table: str) -> sql.Composed:
+    from psycopg import sql  # here, not at import: the console's first frame must not wait for the driver
+
     return sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(table))
 
 
 def latest_row_query(schema: str, table: str) -> sql.Composed:
     """drizzle's step-3 query, verbatim, so PostgreSQL itself decides NULL ordering exactly as for drizzle."""
+    from psycopg import sql
+
     return sql.SQL("select id, hash, created_at from {} order by created_at desc limit 1").format(
         table_identifier(schema, table))
 
 
 def read_ledger(conn: psycopg.Connection, schema: str = DEFAULT_SCHEMA, table: str = DEFAULT_TABLE) -> Ledger:
+    import psycopg
+    from psycopg import sql
+
     try:
         columns = tuple(r[0] for r in conn.execute(
             "select column_name from information_schema.columns "

@@ -7,7 +7,7 @@ import queue
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -18,9 +18,6 @@ from textual.worker import Worker, WorkerState
 
 from neontui.core.crash import write_crash_report
 from neontui.core.errors import NeontuiError
-from neontui.core.gate import Gate
-from neontui.core.policy import Action as PolicyAction
-from neontui.core.prereqs import find_drizzle_kit
 from neontui.core.redact import redact
 from neontui.tui.actions import ACTIONS, bindings, help_text
 from neontui.tui.checklist_pane import ChecklistPane
@@ -30,6 +27,13 @@ from neontui.tui.journal_pane import JournalPane
 from neontui.tui.log_pane import LogPane
 from neontui.tui.prompt_dialog import PromptDialog
 from neontui.tui.sql_pane import SqlPane
+
+if TYPE_CHECKING:
+    from neontui.core.gate import Gate
+
+# The policy's action names, as strings: importing neontui.core.policy would load the database driver before the
+# first frame (it is loaded in the load worker instead).
+MIGRATE, DRY_RUN, PUSH = "migrate", "dry-run", "push"
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,8 @@ class NeontuiApp(App[int]):
             if overview.server.is_neon else "PostgreSQL"
         status = self.query_one("#status", StatusBar)
         status.set_class(env.production, "production")
+        from neontui.core.prereqs import find_drizzle_kit
+
         kit = find_drizzle_kit(gate.project.config.root)
         status.update(redact(f"{'PRODUCTION' if env.production else 'development'} · {target.display_target()} · "
                              f"{kind} {overview.server.version} · "
@@ -157,7 +163,7 @@ class NeontuiApp(App[int]):
 
     def _show_checklist(self) -> None:
         assert self.gate is not None
-        reasons = [r for action in (PolicyAction.MIGRATE,) for r in self.gate.decide(action).reasons
+        reasons = [r for action in (MIGRATE,) for r in self.gate.decide(action).reasons
                    if not r.startswith("type the database name")]
         self.query_one("#checklist", ChecklistPane).show(self.gate.checklist, reasons)
 
@@ -220,7 +226,7 @@ class NeontuiApp(App[int]):
         if not gate.pending.migrations:
             self.notify("Nothing pending", title="Migrate")
             return
-        decision = gate.decide(PolicyAction.DRY_RUN if dry else PolicyAction.MIGRATE)
+        decision = gate.decide(DRY_RUN if dry else MIGRATE)
         if decision.allowed:
             self._run(dry, None)
             return
@@ -321,7 +327,7 @@ class NeontuiApp(App[int]):
     def action_push(self) -> None:
         if self.gate is None or self.running:
             return
-        decision = self.gate.decide(PolicyAction.PUSH)  # push is a development tool: the policy decides
+        decision = self.gate.decide(PUSH)  # push is a development tool: the policy decides
         if not decision.allowed:
             self.notify("\n".join(decision.reasons), title="Push locked", severity="error", timeout=10,
                         markup=False)

@@ -25,12 +25,10 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Log, Static
 
-from neontui.core.migrator import MigrationApplied, StatementFinished, StatementStarted
 from neontui.core.redact import redact
-from neontui.core.runner import Exited, Line, Progress, Prompt
 
 MAX_LINES = 10_000
-BATCH_LIMIT = 5_000
+BATCH_LIMIT = 1_500  # one flush of 5,000 lines stalled frames ~70 ms (benchmarks/console.py); 1,500 ~25 ms
 FLUSH_INTERVAL = 0.05
 # CSI sequences (colours, cursor moves, erase-line) and two-byte escapes; a lone ESC is dropped as well.
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\x1b")
@@ -66,6 +64,9 @@ def default_transcript_path() -> Path:
 
 def format_event(event: object) -> str | None:
     """The log line for a runner or migrator event, or None when the event is not a log line."""
+    from neontui.core.migrator import MigrationApplied, StatementFinished
+    from neontui.core.runner import Exited
+
     if isinstance(event, Exited):
         suffix = " (cancelled)" if event.cancelled else ""
         return f"drizzle-kit exited {event.returncode} in {event.elapsed:.2f} s{suffix}"
@@ -288,6 +289,10 @@ class LogPane(Vertical):
 
     def handle(self, event: object) -> None:
         """Show any runner or migrator event: lines go to the log, spinner frames to the progress line."""
+        # Imported here: the event modules pull in the database driver, which the first frame must not wait for.
+        from neontui.core.migrator import StatementStarted
+        from neontui.core.runner import Exited, Line, Progress, Prompt
+
         if isinstance(event, Line):
             self.post_line(event.text)
         elif isinstance(event, Progress):

@@ -7,7 +7,7 @@ prompt the highlight starts on the "No, abort" choice and a "Yes…" choice need
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,11 +19,14 @@ from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from neontui.core.redact import redact
-from neontui.core.runner import Prompt
 
 
 def _is_yes(choice: str) -> bool:
     return choice.strip().lower().startswith("yes")
+
+
+if TYPE_CHECKING:
+    from neontui.core.runner import Prompt
 
 
 def _default_index(prompt: Prompt) -> int:
