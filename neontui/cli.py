@@ -150,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="a sample project on an embedded PostgreSQL (no Neon account needed)")
     demo.add_argument("--dir", type=Path, help="where to create the demo (default: ~/.local/share/neontui/demo)")
     demo.add_argument("--json", action="store_true", help="print the status as JSON")
+    demo.add_argument("--install", action="store_true",
+                      help="also npm install the sample's drizzle-kit, so generate, push and studio work")
     return parser
 
 
@@ -364,6 +366,11 @@ def _demo(args: argparse.Namespace) -> ExitCode:
 
     _note("starting the embedded PostgreSQL and creating the sample project…")
     demo = create_demo(args.dir)
+    if args.install:
+        from neontui.core.demo import install_drizzle_kit
+
+        _note("installing drizzle-kit, drizzle-orm and pg with npm…")
+        install_drizzle_kit(demo.project_dir)
     if not args.json and sys.stdin.isatty() and sys.stdout.isatty():
         from neontui.tui.app import Options, run_console
 

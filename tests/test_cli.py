@@ -153,3 +153,16 @@ def test_demo_creates_sample_with_applied_and_risky_pending_migrations(tmp_path)
     pending_sql = (tmp_path / "demo" / "project" / "drizzle" / "0003_billing_email.sql").read_text()
     assert 'ADD COLUMN "billing_email" text NOT NULL' in pending_sql
     assert doc["database"]["database"] == "neontui_demo"
+
+
+@pytest.mark.drizzle
+def test_demo_install_makes_drizzle_kit_actions_work(tmp_path):
+    from neontui.core.demo import create_demo, install_drizzle_kit
+    from neontui.core.kit_commands import check
+    from neontui.core.project import load_project
+
+    demo = create_demo(tmp_path / "demo")
+    install_drizzle_kit(demo.project_dir)
+    assert (demo.project_dir / "node_modules" / ".bin" / "drizzle-kit").exists()
+    result = check(load_project(demo.project_dir), on_event=lambda _e: None)
+    assert result.ok and result.summary == "the migrations folder is consistent"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from dataclasses import dataclass
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -12,6 +13,7 @@ from psycopg import sql
 
 from neontui.core.connection import connect, with_database
 from neontui.core.embedded import EmbeddedServer, start_embedded
+from neontui.core.errors import NeontuiError
 from neontui.core.journal import read_journal
 from neontui.core.ledger import DEFAULT_SCHEMA, DEFAULT_TABLE
 from neontui.core.migrator import run
@@ -33,6 +35,22 @@ class Demo:
     project_dir: Path
     database_url: str
     server: EmbeddedServer
+
+
+def install_drizzle_kit(project_dir: Path, *, timeout: float = 300) -> None:
+    """`npm install` the sample's pinned drizzle-kit, drizzle-orm and pg, so generate, push and studio work too."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise NeontuiError("npm is not installed: the demo works without drizzle-kit, but generate, push and "
+                           "studio need node and npm")
+    try:
+        done = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=project_dir,
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise NeontuiError(f"npm install did not finish within {timeout:.0f} s") from None
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise NeontuiError(f"npm install failed (exit {done.returncode}): {last}")
 
 
 def default_home() -> Path:

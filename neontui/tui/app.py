@@ -206,6 +206,12 @@ class NeontuiApp(App[int]):
     @on(SqlPane.CopyRequested)
     def copy_text(self, message: SqlPane.CopyRequested) -> None:
         self.copy_to_clipboard(message.text)  # OSC 52: works over SSH too
+        try:  # and the local clipboard where there is one (not over SSH or in containers)
+            import pyperclip
+
+            pyperclip.copy(message.text)
+        except Exception:  # pyperclip raises its own PyperclipException, or fails to find a backend
+            pass
         self.notify(f"Copied {message.what}", title="Copied")
 
     # --- actions (every database-changing path asks the policy first) -----------------------------------------
