@@ -1,0 +1,250 @@
+"""Status benchmark: `neontui status --json` vs `drizzle-kit migrate` with nothing pending.
+
+    python -m benchmarks.status [--quick]
+
+On one embedded PostgreSQL started here (in a temporary folder, stopped at the end), each generated project
+(30, 300 and 10,000 migrations; --quick: 30 and 300) is applied once to a database of its own with neontui's
+migrator, then these are timed with nothing pending (a fresh process each run, DATABASE_URL set):
+  1. neontui: `python -m neontui status PROJECT --json` (must exit 0 and report nothing pending);
+  2. drizzle-kit, node started directly: `node_modules/.bin/drizzle-kit migrate` (must exit 0);
+  3. drizzle-kit via npx: `npx --no-install drizzle-kit migrate`, offline (npm_config_offline=true), from the
+     project's node_modules (a symlink to the pinned drizzle-kit in the cache); if npx cannot run it offline, that
+     comparison is reported missing with the reason.
+The 30- and 300-migration projects come from benchmarks/generate.py; the 10,000-migration project is a lighter
+valid drizzle project (one `CREATE TABLE "t_i" ("id" integer);` per migration) so that applying it stays quick.
+Each figure is the median of 5 runs (--quick: 3) with min–max, process start included, after one warm-up round;
+the runs go round-robin over the tools. Target: neontui ≤ 0.5× drizzle-kit (node direct).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from benchmarks.apply import Databases, _env, _error, _version, find_drizzle_kit, ratio, seconds, summary
+from benchmarks.generate import project
+from neontui.core.connection import connect
+from neontui.core.errors import ConfigError
+from neontui.core.journal import read_journal
+from neontui.core.migrator import run as migrator_run
+
+RESULTS = Path(__file__).parent / "results"
+RUN_TIMEOUT = 180.0  # one status / migrate run
+TOOL_TIMEOUT = 60.0
+TARGET = 0.5  # neontui / drizzle-kit (node direct)
+TOOLS = ("neontui", "drizzle-kit", "npx drizzle-kit")
+SIMPLE_ABOVE = 1000  # projects bigger than this are written with simple statements
+NPX = ["npx", "--no-install", "drizzle-kit", "migrate"]
+
+
+def simple_project(root: Path, migrations: int) -> Path:
+    """A valid drizzle project with one `CREATE TABLE "t_i" ("id" integer);` per migration; returns `out`."""
+    out = project(root, 0)  # drizzle.config.ts and an empty journal
+    entries = []
+    for i in range(migrations):
+        tag = f"{i:05d}_step_{i}"
+        (out / f"{tag}.sql").write_text(f'CREATE TABLE "t_{i}" (\n\t"id" integer\n);\n')
+        entries.append({"idx": i, "version": "7", "when": 1_700_000_000_000 + i * 60_000, "tag": tag,
+                        "breakpoints": True})
+    (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql",
+                                                            "entries": entries}, indent=2))
+    return out
+
+
+# --- the tools ----------------------------------------------------------------------------------------------
+
+
+def neontui_status(root: Path, url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "neontui", "status", str(root), "--json"], cwd=root,
+                          env=_env(DATABASE_URL=url), capture_output=True, text=True, timeout=RUN_TIMEOUT,
+                          stdin=subprocess.DEVNULL)
+
+
+def drizzle_migrate(root: Path, url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(root / "node_modules" / ".bin" / "drizzle-kit"), "migrate"], cwd=root,
+                          env=_env(DATABASE_URL=url, FORCE_COLOR="0", NO_UPDATE_NOTIFIER="1"), capture_output=True,
+                          text=True, timeout=RUN_TIMEOUT, stdin=subprocess.DEVNULL)
+
+
+def _npx_env(url: str | None = None) -> dict[str, str]:
+    extra = {"FORCE_COLOR": "0", "NO_UPDATE_NOTIFIER": "1", "npm_config_offline": "true",
+             "npm_config_update_notifier": "false", "npm_config_fund": "false", "npm_config_audit": "false"}
+    if url is not None:
+        extra["DATABASE_URL"] = url
+    return _env(**extra)
+
+
+def npx_migrate(root: Path, url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(NPX, cwd=root, env=_npx_env(url), capture_output=True, text=True, timeout=RUN_TIMEOUT,
+                          stdin=subprocess.DEVNULL)
+
+
+def npx_usable(root: Path) -> str | None:
+    """Why `npx --no-install drizzle-kit` cannot run offline from the project (None when it can)."""
+    if shutil.which("npx") is None:
+        return "npx is not installed"
+    try:
+        done = subprocess.run(["npx", "--no-install", "drizzle-kit", "--version"], cwd=root, env=_npx_env(),
+                              capture_output=True, text=True, timeout=TOOL_TIMEOUT, stdin=subprocess.DEVNULL)
+    except (subprocess.SubprocessError, OSError) as exc:
+        return f"npx --no-install drizzle-kit --version failed: {exc}"
+    if done.returncode != 0 or "drizzle-kit" not in done.stdout:
+        return _error(done, "npx --no-install drizzle-kit --version failed offline")
+    return None
+
+
+def _problem(name: str, done: subprocess.CompletedProcess[str]) -> str | None:
+    """Why a nothing-pending run is wrong (None when it is right)."""
+    if done.returncode != 0:
+        return _error(done, f"{name} exited non-zero with nothing pending")
+    if name == "neontui":  # exit 0 is its "nothing pending"; the report must still be JSON
+        try:
+            json.loads(done.stdout)
+        except ValueError:
+            return _error(done, "neontui status --json printed no JSON")
+    return None
+
+
+Tool = Callable[[Path, str], subprocess.CompletedProcess[str]]
+
+
+def timed(tool: Tool, name: str, root: Path, url: str) -> tuple[float | None, str | None]:
+    start = time.perf_counter()
+    try:
+        done = tool(root, url)
+    except subprocess.TimeoutExpired:
+        return None, f"timed out after {RUN_TIMEOUT:.0f} s"
+    elapsed = time.perf_counter() - start
+    problem = _problem(name, done)
+    return (elapsed, None) if problem is None else (None, problem)
+
+
+# --- the benchmark ------------------------------------------------------------------------------------------
+
+
+def run(quick: bool = False) -> dict[str, Any]:
+    from neontui.core.embedded import start_embedded
+
+    runs, counts = (3, (30, 300)) if quick else (5, (30, 300, 10_000))
+    modules, drizzle_missing = find_drizzle_kit()
+    npx_missing: str | None = "drizzle-kit is missing" if modules is None else None
+    rows: dict[str, Any] = {}
+    setup: dict[str, float] = {}
+    versions: dict[str, str | None] = {}
+    with tempfile.TemporaryDirectory(prefix="neontui-bench-status-") as tmp:
+        server = start_embedded(Path(tmp) / "pg")
+        try:
+            databases = Databases(server.url)
+            with psycopg.connect(server.url, autocommit=True, connect_timeout=10) as conn:
+                versions["server"] = f"PostgreSQL {conn.execute('show server_version').fetchone()[0]} (embedded)"
+            for count in counts:
+                root = Path(tmp) / f"project-{count}"
+                clock = time.perf_counter()
+                out = simple_project(root, count) if count > SIMPLE_ABOVE else project(root, count)
+                setup[f"generate {count}"] = time.perf_counter() - clock
+                tools: dict[str, Tool] = {"neontui": neontui_status}
+                if modules is not None:
+                    (root / "node_modules").symlink_to(modules, target_is_directory=True)
+                    tools["drizzle-kit"] = drizzle_migrate
+                    if count == counts[0]:
+                        npx_missing = npx_usable(root)
+                        versions["drizzle-kit"] = _version([str(root / "node_modules" / ".bin" / "drizzle-kit"),
+                                                            "--version"], root)
+                        versions["npx"] = _version(["npx", "--version"]) if npx_missing is None else None
+                    if npx_missing is None:
+                        tools["npx drizzle-kit"] = npx_migrate
+                db, url = databases.create()
+                try:
+                    clock = time.perf_counter()
+                    with connect(url) as conn:
+                        migrator_run(conn, read_journal(out), "drizzle", "__drizzle_migrations")
+                    setup[f"apply {count}"] = time.perf_counter() - clock
+                    rows[str(count)] = measure(tools, root, url, runs, count)
+                finally:
+                    databases.drop(db)
+        finally:
+            server.stop()
+    missing = {"drizzle-kit": drizzle_missing or None, "npx drizzle-kit": drizzle_missing or npx_missing}
+    return {"quick": quick, "runs": runs, "counts": list(counts), "target": TARGET, "versions": versions,
+            "missing": missing, "setup": setup, "rows": rows}
+
+
+def measure(tools: dict[str, Tool], root: Path, url: str, runs: int, count: int) -> dict[str, Any]:
+    times: dict[str, list[float]] = {name: [] for name in tools}
+    errors: dict[str, list[str]] = {name: [] for name in tools}
+    names = list(tools)
+    for round_ in range(-1, runs):  # round -1 warms up and is not counted
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            elapsed, problem = timed(tools[name], name, root, url)
+            if round_ < 0:
+                continue
+            if problem is None:
+                times[name].append(elapsed)
+            else:
+                errors[name].append(problem)
+    simple = " (simple statements)" if count > SIMPLE_ABOVE else ""
+    row: dict[str, Any] = {"label": f"nothing pending, {count:,} migrations{simple}", "migrations": count}
+    for name in TOOLS:
+        row[name] = summary(times[name], errors[name], runs) if name in tools else None
+    row["neontui/drizzle-kit"] = ratio(row["neontui"], row["drizzle-kit"])
+    row["neontui/npx"] = ratio(row["neontui"], row["npx drizzle-kit"])
+    value = row["neontui/drizzle-kit"]
+    row["met"] = None if value == "n/a" else float(value) <= TARGET
+    return row
+
+
+def print_table(result: dict[str, Any]) -> None:
+    print(f"{'benchmark':<56} {'neontui status':<26} {'drizzle-kit (node)':<26} {'npx drizzle-kit':<26} "
+          f"{'ratio (node)':<13} {'target':<8} {'ok':<4} ratio (npx)")
+    for row in result["rows"].values():
+        ok = "" if row["met"] is None else ("yes" if row["met"] else "NO")
+        print(f"{row['label']:<56} {seconds(row['neontui']):<26} {seconds(row['drizzle-kit']):<26} "
+              f"{seconds(row['npx drizzle-kit']):<26} {row['neontui/drizzle-kit']:<13} "
+              f"{'≤ ' + str(result['target']):<8} {ok:<4} {row['neontui/npx']}")
+    print(f"(median of {result['runs']} runs with min–max, process start included; "
+          f"target: neontui ≤ {result['target']}× drizzle-kit started with node directly)")
+    for row in result["rows"].values():
+        for name in TOOLS:
+            if row[name] and row[name]["failed"]:
+                print(f"{name} failed ({row['label']}): {row[name]['error']}")
+    versions = result["versions"]
+    print(f"server: {versions.get('server')}; drizzle-kit: {versions.get('drizzle-kit') or 'missing'}; "
+          f"npx: {versions.get('npx') or 'missing'}")
+    for name, why in result["missing"].items():
+        if why:
+            print(f"{name}: missing ({why}): its comparison was skipped")
+    print("setup: " + ", ".join(f"{k} {v:.1f} s" for k, v in result["setup"].items()))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.status", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="30 and 300 migrations, 3 runs, for CI")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    try:
+        result = run(quick=args.quick)
+    except ConfigError as exc:  # no embedded PostgreSQL
+        print(f"benchmark not run: {exc}", file=sys.stderr)
+        return 2
+    result["duration"] = time.perf_counter() - started
+    print_table(result)
+    print(f"benchmark took {result['duration']:.0f} s")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / ("status-quick.json" if args.quick else "status.json")).write_text(json.dumps(result, indent=2))
+    failed = any(row[t] and row[t]["failed"] for row in result["rows"].values() for t in TOOLS)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
