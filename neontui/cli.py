@@ -425,7 +425,9 @@ def _print_status(overview: Any, out: TextIO) -> None:
 
 
 def _print_json(document: dict[str, Any]) -> None:
-    print(redact(json.dumps(document, indent=2, ensure_ascii=False)))
+    # Indented for a person at a terminal; compact for programs (several times faster: the C encoder).
+    indent = 2 if sys.stdout.isatty() else None
+    print(redact(json.dumps(document, indent=indent, ensure_ascii=False)))
 
 
 def _note(message: str) -> None:
