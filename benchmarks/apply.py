@@ -310,24 +310,30 @@ def print_table(result: dict[str, Any]) -> None:
         print(f"{key}: {versions[key] or f'missing ({why}): its comparison was skipped'}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.apply", description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="30 migrations and 3 runs, for CI")
+def bench_main(name: str, doc: str, quick_help: str, run_fn: Callable[[bool], dict[str, Any]],
+               print_fn: Callable[[dict[str, Any]], None], failed: Callable[[dict[str, Any]], bool]) -> int:
+    """The command line every benchmark module shares: run, print, write results/<name>[-quick].json."""
+    parser = argparse.ArgumentParser(prog=f"python -m benchmarks.{name}", description=doc.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help=quick_help)
     args = parser.parse_args()
     started = time.perf_counter()
     try:
-        result = run(quick=args.quick)
+        result = run_fn(args.quick)
     except ConfigError as exc:  # no embedded PostgreSQL
         print(f"benchmark not run: {exc}", file=sys.stderr)
         return 2
     result["duration"] = time.perf_counter() - started
-    print_table(result)
+    print_fn(result)
     print(f"benchmark took {result['duration']:.0f} s")
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / ("apply-quick.json" if args.quick else "apply.json")).write_text(json.dumps(result, indent=2))
-    failed = any(r and r["failed"] for row in result["rows"].values() for r in (row[t] for t in TOOLS))
-    return 1 if failed else 0
+    (RESULTS / (f"{name}-quick.json" if args.quick else f"{name}.json")).write_text(json.dumps(result, indent=2))
+    return 1 if failed(result) else 0
 
+
+def main() -> int:
+    return bench_main("apply", __doc__, "30 migrations and 3 runs, for CI", lambda quick: run(quick=quick),
+                      print_table, lambda result: any(r and r["failed"] for row in result["rows"].values()
+                                                      for r in (row[t] for t in TOOLS)))
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -18,7 +18,6 @@ the runs go round-robin over the tools. Target: neontui ≤ 0.5× drizzle-kit (n
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import subprocess
@@ -31,10 +30,9 @@ from typing import Any
 
 import psycopg
 
-from benchmarks.apply import Databases, _env, _error, _version, find_drizzle_kit, ratio, seconds, summary
+from benchmarks.apply import Databases, _env, _error, _version, bench_main, find_drizzle_kit, ratio, seconds, summary
 from benchmarks.generate import project
 from neontui.core.connection import connect
-from neontui.core.errors import ConfigError
 from neontui.core.journal import read_journal
 from neontui.core.migrator import run as migrator_run
 
@@ -228,23 +226,9 @@ def print_table(result: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.status", description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="30 and 300 migrations, 3 runs, for CI")
-    args = parser.parse_args()
-    started = time.perf_counter()
-    try:
-        result = run(quick=args.quick)
-    except ConfigError as exc:  # no embedded PostgreSQL
-        print(f"benchmark not run: {exc}", file=sys.stderr)
-        return 2
-    result["duration"] = time.perf_counter() - started
-    print_table(result)
-    print(f"benchmark took {result['duration']:.0f} s")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / ("status-quick.json" if args.quick else "status.json")).write_text(json.dumps(result, indent=2))
-    failed = any(row[t] and row[t]["failed"] for row in result["rows"].values() for t in TOOLS)
-    return 1 if failed else 0
-
+    return bench_main("status", __doc__, "30 and 300 migrations, 3 runs, for CI", lambda quick: run(quick=quick),
+                      print_table, lambda result: any(row[t] and row[t]["failed"] for row in result["rows"].values()
+                                                      for t in TOOLS))
 
 if __name__ == "__main__":
     sys.exit(main())
