@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).parent / "results"
+from benchmarks.common import RESULTS
+
 ROOT = Path(__file__).parent.parent
 # (name, extra arguments for a full run, timeout of a full run, timeout of a --quick run), in running order.
 BENCHMARKS: tuple[tuple[str, tuple[str, ...], float, float], ...] = (

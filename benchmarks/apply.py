@@ -15,9 +15,7 @@ a tool with a failed run is reported as failed, with its error, and no time.
 
 from __future__ import annotations
 
-import argparse
 import functools
-import json
 import os
 import re
 import shutil
@@ -34,12 +32,11 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from benchmarks.common import bench_main
 from benchmarks.generate import Schema, project
 from neontui.core.connection import with_database
-from neontui.core.errors import ConfigError
 from neontui.core.journal import read_journal
 
-RESULTS = Path(__file__).parent / "results"
 RUN_TIMEOUT = 180.0  # one apply
 TOOL_TIMEOUT = 60.0  # --help, --version, admin statements
 TOOLS = ("neontui", "drizzle-kit", "psql -1")
@@ -310,28 +307,8 @@ def print_table(result: dict[str, Any]) -> None:
         print(f"{key}: {versions[key] or f'missing ({why}): its comparison was skipped'}")
 
 
-def bench_main(name: str, doc: str, quick_help: str, run_fn: Callable[[bool], dict[str, Any]],
-               print_fn: Callable[[dict[str, Any]], None], failed: Callable[[dict[str, Any]], bool]) -> int:
-    """The command line every benchmark module shares: run, print, write results/<name>[-quick].json."""
-    parser = argparse.ArgumentParser(prog=f"python -m benchmarks.{name}", description=doc.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help=quick_help)
-    args = parser.parse_args()
-    started = time.perf_counter()
-    try:
-        result = run_fn(args.quick)
-    except ConfigError as exc:  # no embedded PostgreSQL
-        print(f"benchmark not run: {exc}", file=sys.stderr)
-        return 2
-    result["duration"] = time.perf_counter() - started
-    print_fn(result)
-    print(f"benchmark took {result['duration']:.0f} s")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / (f"{name}-quick.json" if args.quick else f"{name}.json")).write_text(json.dumps(result, indent=2))
-    return 1 if failed(result) else 0
-
-
 def main() -> int:
-    return bench_main("apply", __doc__, "30 migrations and 3 runs, for CI", lambda quick: run(quick=quick),
+    return bench_main("apply", __doc__, "30 migrations and 3 runs, for CI", lambda args: run(quick=args.quick),
                       print_table, lambda result: any(r and r["failed"] for row in result["rows"].values()
                                                       for r in (row[t] for t in TOOLS)))
 

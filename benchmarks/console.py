@@ -19,7 +19,6 @@ Children get XDG_STATE_HOME in a temporary folder, TEXTUAL_ANIMATIONS=none and n
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -31,7 +30,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).parent / "results"
+from benchmarks.common import bench_main
+
 PROBE = Path(__file__).parent / "console_probe.py"
 RUN_TIMEOUT = 120.0  # one probe process
 PENDING = 10  # migrations left unapplied in every run's database
@@ -217,15 +217,8 @@ def print_table(result: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.console", description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small inputs and 2 runs, for CI")
-    args = parser.parse_args()
-    result = run(quick=args.quick)
-    print_table(result)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / ("console-quick.json" if args.quick else "console.json")).write_text(json.dumps(result, indent=2))
-    return 0
-
+    return bench_main("console", __doc__, "small inputs and 2 runs, for CI", lambda args: run(quick=args.quick),
+                      print_table)
 
 if __name__ == "__main__":
     sys.exit(main())

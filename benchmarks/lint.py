@@ -12,8 +12,6 @@ run is reported as "> limit" and its ratio as an upper bound.
 
 from __future__ import annotations
 
-import argparse
-import json
 import shutil
 import statistics
 import subprocess
@@ -23,10 +21,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.common import bench_main
 from benchmarks.generate import big_migration, project
 
 SQUAWK_VERSION = "2.70.0"
-RESULTS = Path(__file__).parent / "results"
 
 
 def find_squawk() -> str | None:
@@ -128,16 +126,10 @@ def print_table(result: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.lint", description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small inputs, for CI")
-    parser.add_argument("--squawk-limit", type=float, default=120.0, help="cap one squawk run (seconds)")
-    args = parser.parse_args()
-    result = run(quick=args.quick, squawk_limit=args.squawk_limit)
-    print_table(result)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / ("lint-quick.json" if args.quick else "lint.json")).write_text(json.dumps(result, indent=2))
-    return 0
-
+    return bench_main("lint", __doc__, "small inputs, for CI",
+                      lambda args: run(quick=args.quick, squawk_limit=args.squawk_limit), print_table,
+                      configure=lambda parser: parser.add_argument(
+                          "--squawk-limit", type=float, default=120.0, help="cap one squawk run (seconds)"))
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -30,13 +30,13 @@ from typing import Any
 
 import psycopg
 
-from benchmarks.apply import Databases, _env, _error, _version, bench_main, find_drizzle_kit, ratio, seconds, summary
+from benchmarks.apply import Databases, _env, _error, _version, find_drizzle_kit, ratio, seconds, summary
+from benchmarks.common import bench_main
 from benchmarks.generate import project
 from neontui.core.connection import connect
 from neontui.core.journal import read_journal
 from neontui.core.migrator import run as migrator_run
 
-RESULTS = Path(__file__).parent / "results"
 RUN_TIMEOUT = 180.0  # one status / migrate run
 TOOL_TIMEOUT = 60.0
 TARGET = 0.5  # neontui / drizzle-kit (node direct)
@@ -226,7 +226,7 @@ def print_table(result: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    return bench_main("status", __doc__, "30 and 300 migrations, 3 runs, for CI", lambda quick: run(quick=quick),
+    return bench_main("status", __doc__, "30 and 300 migrations, 3 runs, for CI", lambda args: run(quick=args.quick),
                       print_table, lambda result: any(row[t] and row[t]["failed"] for row in result["rows"].values()
                                                       for t in TOOLS))
 

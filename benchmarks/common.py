@@ -1,0 +1,41 @@
+"""What every benchmark module shares: its command line and where its results go."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from neontui.core.errors import ConfigError
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def bench_main(name: str, doc: str, quick_help: str, run_fn: Callable[[argparse.Namespace], dict[str, Any]],
+               print_fn: Callable[[dict[str, Any]], None],
+               failed: Callable[[dict[str, Any]], bool] = lambda _result: False,
+               configure: Callable[[argparse.ArgumentParser], None] | None = None) -> int:
+    """Parse `--quick` (and what `configure` adds), run, print, and write results/<name>[-quick].json.
+
+    Exit codes: 0 ran, 1 a measured tool failed, 2 not run (no embedded PostgreSQL)."""
+    parser = argparse.ArgumentParser(prog=f"python -m benchmarks.{name}", description=doc.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    if configure is not None:
+        configure(parser)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    try:
+        result = run_fn(args)
+    except ConfigError as exc:
+        print(f"benchmark not run: {exc}", file=sys.stderr)
+        return 2
+    result["duration"] = time.perf_counter() - started
+    print_fn(result)
+    print(f"benchmark took {result['duration']:.0f} s")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / (f"{name}-quick.json" if args.quick else f"{name}.json")).write_text(json.dumps(result, indent=2))
+    return 1 if failed(result) else 0
