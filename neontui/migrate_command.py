@@ -19,14 +19,13 @@ from neontui.core.project import Project
 from neontui.core.redact import redact
 from neontui.core.runner import Line
 from neontui.core.safety import RunMode
-from neontui.core.settings import load_settings
 
 
 def migrate_command(args: argparse.Namespace, project: Project) -> ExitCode:
     # The native engine runs CONCURRENTLY statements and the files' own COMMITs as planned steps; drizzle-kit cannot.
     mode = RunMode.PLANNED if args.engine == "native" else RunMode.TRANSACTION
     gate = open_gate(project, env_flag=args.env, target_name=args.target, mode=mode)
-    settings = load_settings(project.config.root)
+    settings = gate.settings
     default_timeout = DEFAULT_LOCK_TIMEOUT if args.dry_run else (settings.lock_timeout or "5s")
     options = MigrateOptions(lock_timeout=args.lock_timeout or default_timeout,
                              statement_timeout=args.statement_timeout or settings.statement_timeout or "0",

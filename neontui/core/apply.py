@@ -19,7 +19,6 @@ from neontui.core.ledger import read_ledger
 from neontui.core.migrator import DEFAULT_OPTIONS, EventHandler, MigrateOptions, MigrateReport, PendingChanged, migrate
 from neontui.core.policy import Action, Decision
 from neontui.core.restore import RestorePoint, schema_dump, take_restore_point
-from neontui.core.settings import load_settings
 
 
 class Engine(StrEnum):
@@ -64,10 +63,9 @@ def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
     decision = gate.decide(action, typed_confirmation)
     outcome = Outcome(action, decision)
     project = gate.project
-    settings = load_settings(project.config.root)
     started = time.monotonic()
     if not decision.allowed:
-        _audit(gate, outcome, settings, "refused", started)
+        _audit(gate, outcome, "refused", started)
         return outcome
     for warning in decision.warnings:
         notice(warning)
@@ -99,7 +97,7 @@ def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
         outcome.error = exc
     result = ("dry-run" if outcome.dry is not None and outcome.dry.ok else
               "failed" if outcome.error is not None or outcome.dry is not None else "ok")
-    _audit(gate, outcome, settings, result, started)
+    _audit(gate, outcome, result, started)
     return outcome
 
 
@@ -148,7 +146,7 @@ def _drizzle_kit(gate: Gate, url: str, outcome: Outcome, approved: list[str],
                                        f"batch was {approved}")
 
 
-def _audit(gate: Gate, outcome: Outcome, settings, result: str, started: float) -> None:
+def _audit(gate: Gate, outcome: Outcome, result: str, started: float) -> None:
     failure = outcome.error or (outcome.dry.error if outcome.dry is not None else None)
     error = failure.one_line() if failure else None
     if not outcome.decision.allowed:
@@ -160,4 +158,4 @@ def _audit(gate: Gate, outcome: Outcome, settings, result: str, started: float) 
                           migrations=gate.pending.migrations, checklist=gate.checklist,
                           restore_point=outcome.restore_point, result=result,
                           duration_s=round(time.monotonic() - started, 3), error=error, details=details)
-    AuditLog.for_project(gate.project.config.root, settings).append(record)
+    AuditLog.for_project(gate.project.config.root, gate.settings).append(record)

@@ -29,6 +29,7 @@ class Gate:
     target: Target | None
     checklist: Checklist
     store: ChecklistStore
+    settings: Settings  # neontui.toml as read for this gate: the run uses the same timeouts and audit path
 
     def decide(self, action: Action | str, typed_confirmation: str | None = None) -> Decision:
         return decide(Action(action), self.environment, self.checklist, self.review.findings, target=self.target,
@@ -61,4 +62,4 @@ def open_gate(project: Project, *, env_flag: str | None = None, target_name: str
     store = store or ChecklistStore()
     checklist = store.open(project.config.root, target.name if target else None, pending_key(pending.migrations),
                            findings.findings)
-    return Gate(project, pending, findings, environment, target, checklist, store)
+    return Gate(project, pending, findings, environment, target, checklist, store, settings)

@@ -151,9 +151,7 @@ class NeontuiApp(App[int]):
         self._show_checklist()
 
     def _apply_keymap(self, gate: Gate) -> None:
-        from neontui.core.settings import load_settings
-
-        keys = load_settings(gate.project.config.root).keys
+        keys = gate.settings.keys
         known = {a.id for a in ACTIONS}
         unknown = sorted(set(keys) - known)
         if unknown:
