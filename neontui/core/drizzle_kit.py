@@ -6,25 +6,19 @@ project's node_modules, the environment variable the config reads, and output wi
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from neontui.core.errors import ConfigError
 from neontui.core.prereqs import detect_package_manager, dev_install_command, find_drizzle_kit
 from neontui.core.project import Project
-from neontui.core.redact import redact
+from neontui.core.redact import display_text
 
-ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
 SPINNER_REDRAW = "\x1b[2K\x1b[1G"
 
 
 def clean_output(raw: str) -> str:
     """What a person would see at the end: each spinner redraw replaces the line, colours removed, redacted."""
-    lines = []
-    for line in raw.replace("\r\n", "\n").split("\n"):
-        line = line.split(SPINNER_REDRAW)[-1]
-        lines.append(ANSI.sub("", line))
-    return redact("\n".join(lines))
+    return "\n".join(display_text(line.split(SPINNER_REDRAW)[-1]) for line in raw.replace("\r\n", "\n").split("\n"))
 
 
 def binary(project: Project) -> Path:

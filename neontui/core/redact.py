@@ -29,6 +29,20 @@ _MIN_FREE_TEXT_SECRET = 4
 _known_secrets: set[str] = set()
 
 
+# CSI sequences (colours, cursor moves, erase-line), two-byte escapes, and a lone ESC.
+_TERMINAL_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\x1b")
+
+
+def display_text(text: str) -> str:
+    """Child-process output as it may be shown or stored: terminal escapes and carriage returns removed,
+    passwords masked."""
+    if "\x1b" in text:
+        text = _TERMINAL_ESCAPES.sub("", text)
+    if "\r" in text:
+        text = text.replace("\r", "")
+    return redact(text)
+
+
 def remember_secret(secret: str | None) -> None:
     """Register a password (as written in a URL, possibly percent-encoded) for masking anywhere."""
     if not secret:

@@ -24,10 +24,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from neontui.core.connection import direct_url
-from neontui.core.drizzle_kit import ANSI, SPINNER_REDRAW, binary, url_variable
+from neontui.core.drizzle_kit import SPINNER_REDRAW, binary, url_variable
 from neontui.core.errors import NeontuiError
 from neontui.core.project import Project
-from neontui.core.redact import redact
+from neontui.core.redact import display_text
 
 CURSOR_HIDE, CURSOR_SHOW = "\x1b[?25l", "\x1b[?25h"
 SELECTED = "❯"
@@ -288,7 +288,7 @@ def parse_prompt(block: Sequence[str]) -> Prompt | None:
 
 
 def _clean(raw: str) -> str:
-    return redact(ANSI.sub("", raw).replace("\r", "")).rstrip()
+    return display_text(raw).rstrip()
 
 
 def find_choice(prompt: Prompt, pattern: str) -> int | None:

@@ -9,7 +9,6 @@ transcript file keeps everything (redacted). Spinner frames update the progress 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import threading
 import time
@@ -25,28 +24,15 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Log, Static
 
-from neontui.core.redact import redact
+from neontui.core.redact import display_text
 
 MAX_LINES = 10_000
 BATCH_LIMIT = 1_500  # one flush of 5,000 lines stalled frames ~70 ms (benchmarks/console.py); 1,500 ~25 ms
 FLUSH_INTERVAL = 0.05
-# CSI sequences (colours, cursor moves, erase-line) and two-byte escapes; a lone ESC is dropped as well.
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\x1b")
-
-
-def clean(text: str) -> str:
-    """One output line as shown and stored: escapes stripped, carriage returns dropped, secrets masked."""
-    if "\x1b" in text:
-        text = _ANSI.sub("", text)
-    if "\r" in text:
-        text = text.replace("\r", "")
-    return redact(text)
-
-
 def _clean_batch(raw: list[str]) -> list[str]:
     lines: list[str] = []
     for text in raw:
-        lines.extend(clean(part) for part in (text.splitlines() or [""]))
+        lines.extend(display_text(part) for part in (text.splitlines() or [""]))
     return lines
 
 
@@ -267,7 +253,7 @@ class LogPane(Vertical):
     def show_progress(self, text: str) -> None:
         """Replace the progress line (a spinner frame, the running statement); never adds a log line."""
         progress = self.query_one("#progress", Static)
-        self._progress_text = clean(text).strip()
+        self._progress_text = display_text(text).strip()
         progress.update(self._progress_text)
         progress.add_class("-active")
 
