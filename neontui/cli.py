@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import signal
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -36,6 +36,51 @@ class _Parser(argparse.ArgumentParser):
                          if " " in self.prog else f"{message} (see neontui --help)")
 
 
+# argparse `type=` functions: a bad flag value is a usage error (exit 64) naming the flag, never a failure later
+# (a timeout PostgreSQL rejects would otherwise be reported as the first statement failing).
+
+def _duration(text: str) -> str:
+    from neontui.core.settings import postgres_duration  # the same check as neontui.toml's timeouts
+
+    try:
+        return postgres_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:  # nan never times out, and inf is no bound either
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, 0 or more, found {text!r}")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more, found {text!r}")
+    return value
+
+
+def _port(text: str) -> int:
+    from neontui.core.studio import PORTS
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value not in PORTS:
+        raise argparse.ArgumentTypeError(f"must be a port number from {PORTS.start} to {PORTS.stop - 1}, "
+                                         f"found {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="neontui", description="A console for Drizzle migrations on Neon PostgreSQL.")
     parser.add_argument("--version", action="version", version=f"neontui {__version__}")
@@ -56,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="every migration's state against the database's ledger",
                             description="Exit codes: 0 nothing pending, 1 pending migrations, 2 problems "
                                         "(edited, skipped, missing files, unknown ledger rows…), "
-                                        "3 configuration or connection error.")
+                                        "3 configuration, connection or permission error, 5 the ledger is locked "
+                                        "by another session (retry).")
     project_args(status)
     doctor = sub.add_parser("doctor", help="check the prerequisites: config, dialect, URL, drizzle-kit, node")
     project_args(doctor)
@@ -98,9 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     project_args(migrate)
     migrate.add_argument("--dry-run", action="store_true", help="run the batch in a transaction and roll it back")
     migrate.add_argument("--engine", choices=("native", "drizzle-kit"), default="native")
-    migrate.add_argument("--lock-timeout", help="e.g. 5s (default: neontui.toml, else 5s; dry run 2s)")
-    migrate.add_argument("--statement-timeout", help="e.g. 10min (default: neontui.toml, else off)")
-    migrate.add_argument("--lock-wait", type=float, default=10.0, help="seconds to wait for another run (10)")
+    migrate.add_argument("--lock-timeout", type=_duration, help="e.g. 5s (default: neontui.toml, else 5s; dry run 2s)")
+    migrate.add_argument("--statement-timeout", type=_duration, help="e.g. 10min (default: neontui.toml, else off)")
+    migrate.add_argument("--lock-wait", type=_seconds, default=10.0, help="seconds to wait for another run (10)")
     migrate.add_argument("--per-migration", action="store_true", help="one transaction per migration")
     migrate.add_argument("--plan", action="store_true", help="print where transactions begin and end, run nothing")
     migrate.add_argument("--env", help="production or development (overrides NEONTUI_ENV and neontui.toml)")
@@ -134,12 +180,12 @@ def build_parser() -> argparse.ArgumentParser:
         project_args(sub.add_parser(name, help=text))
     studio = sub.add_parser("studio", help="start Drizzle Studio, report its URL, stop it with Ctrl-C")
     project_args(studio)
-    studio.add_argument("--port", type=int, default=4983)
+    studio.add_argument("--port", type=_port, default=4983)
     studio.add_argument("--host", default="127.0.0.1")
     audit = sub.add_parser("audit", help="the project's audit log (.neontui/audit.jsonl)")
     audit.add_argument("project_dir", nargs="?", default=".", metavar="PROJECT_DIR")
     audit.add_argument("--config", type=Path, help="path of drizzle.config.*")
-    audit.add_argument("--limit", type=int, default=20, help="the newest N records (default 20; 0: all)")
+    audit.add_argument("--limit", type=_count, default=20, help="the newest N records (default 20; 0: all)")
     audit.add_argument("--json", action="store_true")
     rollback = sub.add_parser("rollback-sql", help="derive the rollback SQL of a migration")
     rollback.add_argument("tag", metavar="TAG", help="the migration's tag, or a unique prefix such as 0003")
@@ -231,6 +277,13 @@ def _load_project(start: Path, args: argparse.Namespace):
     return load_project(start, config=args.config, out=args.out, url=getattr(args, "url", None))
 
 
+def _connect_deadline(project: Any) -> float:
+    """How long connecting may take, from NEONTUI_CONNECT_TIMEOUT or the project's neontui.toml."""
+    from neontui.core.settings import load_settings
+
+    return load_settings(project.config.root).connect_deadline()
+
+
 def _lint(args: argparse.Namespace) -> ExitCode:
     from neontui.core.safety import RunMode, Severity, analyze
     from neontui.core.safety.inputs import pending_sources, sources_from_paths
@@ -247,7 +300,8 @@ def _lint(args: argparse.Namespace) -> ExitCode:
     if args.paths and not args.pending:
         sources = sources_from_paths(args.paths)
     else:
-        pending = pending_sources(_load_project(args.project, args))
+        project = _load_project(args.project, args)
+        pending = pending_sources(project, deadline=_connect_deadline(project))
         sources, columns = pending.sources, pending.column_types
         pg_version = pg_version or pending.server_version
     review = analyze(sources, mode=RunMode(args.mode), pg_version=pg_version or LATEST, enable=args.enable,
@@ -338,7 +392,8 @@ def _status(start: Path, args: argparse.Namespace) -> ExitCode:
     from neontui.core.overview import load_overview
 
     project = _load_project(start, args)
-    overview = load_overview(project, on_retry=lambda n, why: _note(f"database not ready ({why}); retry {n}"))
+    overview = load_overview(project, on_retry=lambda n, why: _note(f"database not ready ({why}); retry {n}"),
+                             deadline=_connect_deadline(project))
     if args.json:
         _print_json(overview.to_json())
     else:
@@ -386,6 +441,8 @@ def _demo(args: argparse.Namespace) -> ExitCode:
 
 
 def _print_status(overview: Any, out: TextIO) -> None:
+    from neontui.core.journal import when_utc
+
     color = out.isatty() and "NO_COLOR" not in os.environ
     paint = (lambda text, code: f"\x1b[{code}m{text}\x1b[0m") if color else (lambda text, code: text)
     db, status, ledger = overview.server, overview.status, overview.status.ledger
@@ -401,7 +458,8 @@ def _print_status(overview: Any, out: TextIO) -> None:
     rows = [("idx", "tag", "generated (UTC)", "state", "hash")]
     for m in status.migrations:
         symbol, _ = STATE_SYMBOLS[str(m.state)]
-        when = datetime.fromtimestamp(m.when / 1000, UTC).strftime("%Y-%m-%d %H:%M") if m.when else ""
+        at = when_utc(m.when) if m.when else None
+        when = at.strftime("%Y-%m-%d %H:%M") if at else str(m.when or "")
         idx = "" if m.idx is None else str(m.idx)
         rows.append((idx, m.tag or "", when, f"{symbol} {m.state}", (m.hash or "")[:12]))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]

@@ -47,9 +47,9 @@ def migrate_command(args: argparse.Namespace, project: Project) -> ExitCode:
     confirmation = args.confirm
     action = Action.DRY_RUN if args.dry_run else Action.MIGRATE
     first = gate.decide(action, confirmation)
-    if (not first.allowed and first.confirmation and confirmation is None and not args.yes and not args.json
-            and sys.stdin.isatty() and _only_confirmation_missing(first)):
-        confirmation = _ask(gate, first.confirmation)
+    wanted = gate.confirmation_to_ask(action, first)
+    if wanted is not None and confirmation is None and not args.yes and not args.json and sys.stdin.isatty():
+        confirmation = _ask(gate, wanted)
     outcome = execute(gate, dry=args.dry_run, engine=Engine(args.engine), options=options,
                       typed_confirmation=confirmation, on_event=None if args.json else _progress,
                       on_notice=lambda m: print(redact(m), file=sys.stderr))
@@ -60,10 +60,6 @@ def migrate_command(args: argparse.Namespace, project: Project) -> ExitCode:
     if outcome.error is not None:
         print(f"neontui: error: {outcome.error.one_line()}", file=sys.stderr)
     return outcome.exit_code
-
-
-def _only_confirmation_missing(decision: Any) -> bool:
-    return len(decision.reasons) == 1 and decision.reasons[0].startswith("type the database name")
 
 
 def _ask(gate: Gate, database: str) -> str:
@@ -124,8 +120,10 @@ def _text(outcome: Outcome, out: TextIO) -> None:
     if outcome.report is not None:
         out.write(f"duration {outcome.report.duration:.3f}s\n")
     if outcome.error is not None:
-        out.write("next: fix the statement named below and run again (the failed step was rolled back)\n"
-                  if outcome.error.exit_code == ExitCode.FAILED else "next: retry when the cause below is gone\n")
+        out.write({ExitCode.FAILED: "next: fix the statement named below and run again (the failed step was rolled "
+                                    "back)\n",
+                   ExitCode.RETRY: "next: retry when the cause below is gone\n"}.get(
+            outcome.error.exit_code, "next: fix the problem below, then run again\n"))
     elif outcome.dry is not None:
         out.write("next: " + ("neontui migrate applies it for real\n" if outcome.dry.ok else
                               "fix the first error, then dry-run again\n"))

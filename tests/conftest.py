@@ -15,6 +15,13 @@ from neontui.core.connection import with_database
 from neontui.core.embedded import start_embedded
 
 
+@pytest.fixture(autouse=True)
+def _private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """neontui's state (checklists, known production servers, crash reports) goes to a folder of the test's own,
+    for the code under test and every neontui process it starts, never to the developer's home."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+
+
 @pytest.fixture(scope="session")
 def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """NEONTUI_TEST_DATABASE_URL when set (a role that may CREATE DATABASE), else an embedded server."""

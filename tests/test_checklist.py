@@ -244,43 +244,43 @@ def test_checks_for_items_that_no_longer_exist_are_dropped() -> None:
 # --- persistence ----------------------------------------------------------------------------------------
 
 
+SERVER = "system-identifier:7300000000000000001/app"  # ServerIdentity.key: the server and the database
+
+
 def test_store_round_trip(tmp_path: Path) -> None:
     store = ChecklistStore(tmp_path / "state")
-    project = tmp_path / "project"
-    project.mkdir()
-    checklist = store.open(project, "prod", KEY, [DROP_COLUMN])
+    checklist = store.open(SERVER, KEY, [DROP_COLUMN])
     assert checklist.progress == (0, 6)
     checklist.check("reviewed", by="alice")
     checklist.check("ack-data-loss", by="bob")
-    assert store.save(project, "prod", checklist.state) is True
+    assert store.save(SERVER, checklist.state) is True
 
-    loaded = store.load(project, "prod", KEY)
+    loaded = store.load(SERVER, KEY)
     assert loaded == ChecklistState(KEY, checklist.checks)
-    reopened = store.open(project, "prod", KEY, [DROP_COLUMN])
+    reopened = store.open(SERVER, KEY, [DROP_COLUMN])
     assert reopened.checks == checklist.checks
     assert reopened.checks["ack-data-loss"].findings == (DROP_COLUMN.key,)
 
-    data = json.loads(store.file_for(project, "prod", KEY).read_text())
-    assert data["version"] == 1 and data["target"] == "prod" and data["root"] == str(project.resolve())
+    data = json.loads(store.file_for(SERVER, KEY).read_text())
+    assert data["version"] == 2 and data["server"] == SERVER
     assert data["checks"]["reviewed"]["by"] == "alice"
 
 
-def test_store_keys_by_project_target_and_pending_key(tmp_path: Path) -> None:
+def test_store_keys_by_server_database_and_pending_key(tmp_path: Path) -> None:
     store = ChecklistStore(tmp_path)
     checklist = Checklist(KEY)
     checklist.check("reviewed")
-    store.save(tmp_path / "a", "prod", checklist.state)
-    assert store.load(tmp_path / "a", "prod", KEY).checks
-    assert not store.load(tmp_path / "a", "dev", KEY).checks
-    assert not store.load(tmp_path / "a", None, KEY).checks
-    assert not store.load(tmp_path / "b", "prod", KEY).checks
+    store.save(SERVER, checklist.state)
+    assert store.load(SERVER, KEY).checks
+    assert not store.load("system-identifier:7300000000000000002/app", KEY).checks  # another server
+    assert not store.load("system-identifier:7300000000000000001/other", KEY).checks  # another database
     other = pending_key([("x", "y")])
-    assert store.load(tmp_path / "a", "prod", other) == ChecklistState(other, {})
-    assert store.file_for(tmp_path / "a", "prod", KEY) != store.file_for(tmp_path / "a", "prod", other)
+    assert store.load(SERVER, other) == ChecklistState(other, {})
+    assert store.file_for(SERVER, KEY) != store.file_for(SERVER, other)
 
 
 def test_store_missing_file_is_empty(tmp_path: Path) -> None:
-    assert ChecklistStore(tmp_path / "nothing").load(tmp_path, None, KEY) == ChecklistState(KEY, {})
+    assert ChecklistStore(tmp_path / "nothing").load(SERVER, KEY) == ChecklistState(KEY, {})
 
 
 @pytest.mark.parametrize(
@@ -290,32 +290,33 @@ def test_store_missing_file_is_empty(tmp_path: Path) -> None:
         b"{not json",
         b"\xff\xfe garbage",
         b"[]",
-        b'{"version": 2, "pending_key": "KEY", "checks": {}}',
-        b'{"version": 1, "pending_key": "other", "checks": {"reviewed": {"by": "a", "at": "t"}}}',
-        b'{"version": 1, "pending_key": "KEY", "checks": []}',
-        b'{"version": 1, "pending_key": "KEY"}',
+        b'{"version": 1, "server": "SERVER", "pending_key": "KEY", "checks": {}}',
+        b'{"version": 2, "server": "SERVER", "pending_key": "other", "checks": {"reviewed": {"by": "a", "at": "t"}}}',
+        b'{"version": 2, "server": "elsewhere", "pending_key": "KEY", "checks": {"reviewed": {"by": "a", "at": "t"}}}',
+        b'{"version": 2, "server": "SERVER", "pending_key": "KEY", "checks": []}',
+        b'{"version": 2, "server": "SERVER", "pending_key": "KEY"}',
     ],
 )
 def test_store_corrupt_file_is_empty(tmp_path: Path, content: bytes) -> None:
     store = ChecklistStore(tmp_path)
-    path = store.file_for(tmp_path, "prod", KEY)
+    path = store.file_for(SERVER, KEY)
     path.parent.mkdir(parents=True)
-    path.write_bytes(content.replace(b"KEY", KEY.encode()))
-    assert store.load(tmp_path, "prod", KEY) == ChecklistState(KEY, {})
-    assert store.open(tmp_path, "prod", KEY, [DROP_COLUMN]).progress == (0, 6)
+    path.write_bytes(content.replace(b"KEY", KEY.encode()).replace(b'"SERVER"', f'"{SERVER}"'.encode()))
+    assert store.load(SERVER, KEY) == ChecklistState(KEY, {})
+    assert store.open(SERVER, KEY, [DROP_COLUMN]).progress == (0, 6)
 
 
 def test_store_skips_damaged_entries_only(tmp_path: Path) -> None:
     store = ChecklistStore(tmp_path)
-    path = store.file_for(tmp_path, None, KEY)
+    path = store.file_for(SERVER, KEY)
     path.parent.mkdir(parents=True)
-    path.write_text(json.dumps({"version": 1, "pending_key": KEY, "checks": {
+    path.write_text(json.dumps({"version": 2, "server": SERVER, "pending_key": KEY, "checks": {
         "reviewed": {"by": "alice", "at": "2024-01-01T00:00:00+00:00"},
         "backup-taken": {"by": 3, "at": "x"},
         "tested-in-development": "yes",
         "backwards-compatible": {"by": "a", "at": "b", "findings": [1]},
     }}))
-    assert store.load(tmp_path, None, KEY).checks == {
+    assert store.load(SERVER, KEY).checks == {
         "reviewed": CheckRecord("alice", "2024-01-01T00:00:00+00:00", ()),
     }
 
@@ -324,14 +325,14 @@ def test_store_save_failure_returns_false(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")  # the state dir would have to be created inside a regular file
     store = ChecklistStore(blocker / "checklists")
-    assert store.save(tmp_path, "prod", Checklist(KEY).state) is False
+    assert store.save(SERVER, Checklist(KEY).state) is False
 
 
 def test_store_save_leaves_no_temporary_files(tmp_path: Path) -> None:
     store = ChecklistStore(tmp_path)
-    store.save(tmp_path, "prod", Checklist(KEY).state)
-    store.save(tmp_path, "prod", Checklist(KEY).state)
-    files = list(store.file_for(tmp_path, "prod", KEY).parent.iterdir())
+    store.save(SERVER, Checklist(KEY).state)
+    store.save(SERVER, Checklist(KEY).state)
+    files = list(store.file_for(SERVER, KEY).parent.iterdir())
     assert [f.name for f in files] == [f"{KEY}.json"]
 
 

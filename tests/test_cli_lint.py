@@ -102,7 +102,7 @@ def test_bad_input_is_one_line(tmp_path):
     binary = tmp_path / "b.sql"
     binary.write_bytes(b"\xff\xfe\x00garbage\x00;--> statement-breakpoint\nDROP TABLE \"x\";")
     result = neontui("lint", str(binary), "--format", "json")
-    assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["syntax-error", "drop-table"]
+    assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["syntax-error", "nul-byte", "drop-table"]
 
 
 def test_rollback_sql_prints_and_writes(tmp_path):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from neontui.core.environment import UNKNOWN_REMOTE, Environment, classify, resolve_target
+from neontui.core.connection import ServerIdentity, ServerInfo
+from neontui.core.environment import UNKNOWN_REMOTE, Downgrade, Environment, classify, resolve_target, same_target
 from neontui.core.errors import ConfigError
 from neontui.core.settings import Settings, Target
 
@@ -50,12 +51,25 @@ def test_env_flag_unknown_value_lists_accepted_values() -> None:
     )
 
 
-def test_env_flag_wins_over_everything() -> None:
-    environ = {"NEONTUI_ENV": "production"}
-    result = classify(NEON, SETTINGS, env_flag="dev", environ=environ, target_name="prod", branch_name="main")
-    assert result == env("development", False, "--env dev", "prod")
+def test_env_flag_wins_over_neontui_env_branch_and_host() -> None:
+    result = classify(NEON, SETTINGS, env_flag="dev", environ={"NEONTUI_ENV": "production"}, branch_name="main")
+    assert result == env("development", False, "--env dev")
     result = classify(LOCAL, SETTINGS, env_flag="production", environ={"NEONTUI_ENV": "dev"}, target_name="dev")
-    assert result == env("production", True, "--env production", "dev")
+    assert result == env("production", True, "--env production", "dev")  # stricter than the target: allowed
+
+
+@pytest.mark.parametrize(("flag", "environ", "shown"), [
+    ("dev", NO_ENV, "--env dev"), ("development", NO_ENV, "--env development"),
+    (None, {"NEONTUI_ENV": "staging"}, "NEONTUI_ENV=staging"), (None, {"NEONTUI_ENV": "dev"}, "NEONTUI_ENV=dev"),
+])
+def test_a_production_target_cannot_be_downgraded(flag: str | None, environ: dict[str, str], shown: str) -> None:
+    for how in ({"target_name": "prod"}, {"url_env": "PROD_DATABASE_URL"},
+                {"target_urls": {"prod": NEON}}):  # the same URL, however it arrived
+        with pytest.raises(Downgrade) as caught:
+            classify(NEON, SETTINGS, env_flag=flag, environ=environ, **how)
+        assert caught.value.one_line().startswith(
+            f"target prod is production (production = true in neontui.toml): {shown} cannot downgrade it")
+        assert caught.value.exit_code == 3
 
 
 # --- 2. NEONTUI_ENV --------------------------------------------------------------------------------------
@@ -70,9 +84,11 @@ def test_neontui_env() -> None:
     )
 
 
-def test_neontui_env_wins_over_configuration_and_branch() -> None:
-    result = classify(NEON, SETTINGS, environ={"NEONTUI_ENV": "test"}, target_name="prod", branch_name="main")
-    assert result == env("development", False, "NEONTUI_ENV=test", "prod")
+def test_neontui_env_wins_over_a_non_production_configuration_and_branch() -> None:
+    result = classify(NEON, SETTINGS, environ={"NEONTUI_ENV": "test"}, target_name="staging", branch_name="main")
+    assert result == env("development", False, "NEONTUI_ENV=test", "staging")
+    result = classify(NEON, SETTINGS, environ={"NEONTUI_ENV": "prod"}, target_name="dev")
+    assert result == env("production", True, "NEONTUI_ENV=prod", "dev")
 
 
 def test_neontui_env_empty_counts_as_unset() -> None:
@@ -109,8 +125,16 @@ def test_target_by_url_env() -> None:
     )
 
 
-def test_target_name_wins_over_url_env() -> None:
-    result = classify(NEON, SETTINGS, environ=NO_ENV, target_name="dev", url_env="PROD_DATABASE_URL")
+def test_target_name_cannot_turn_a_production_url_into_another_target() -> None:
+    with pytest.raises(Downgrade) as caught:
+        classify(NEON, SETTINGS, environ=NO_ENV, target_name="dev", url_env="PROD_DATABASE_URL")
+    assert caught.value.one_line().startswith(
+        "target prod is production (production = true in neontui.toml) and this database is that target: "
+        "--target dev cannot make it dev")
+    with pytest.raises(Downgrade):
+        classify(NEON, SETTINGS, environ=NO_ENV, target_name="dev", target_urls={"prod": NEON})
+    # Naming a non-production target for a URL that is no production target's is fine.
+    result = classify(NEON, SETTINGS, environ=NO_ENV, target_name="dev", url_env="STAGING_URL")
     assert result.target == "dev" and result.production is False
 
 
@@ -123,6 +147,8 @@ def test_default_target() -> None:
     assert classify(LOCAL, settings, environ=NO_ENV, url_env="OTHER_URL").target == "prod"
     # A variable a target uses wins over the default.
     assert classify(NEON, settings, environ=NO_ENV, url_env="DATABASE_URL").target == "dev"
+    # So does a target whose URL the run's URL is.
+    assert classify(NEON, settings, environ=NO_ENV, target_urls={"dev": NEON}).target == "dev"
 
 
 def test_configuration_wins_over_branch_and_host() -> None:
@@ -160,8 +186,9 @@ def test_url_env_shared_by_several_targets_is_an_error() -> None:
     })
     with pytest.raises(ConfigError, match="targets dev, prod all use url_env = 'DATABASE_URL'"):
         classify(NEON, settings, environ=NO_ENV, url_env="DATABASE_URL")
-    # --target resolves the ambiguity.
-    assert classify(NEON, settings, environ=NO_ENV, url_env="DATABASE_URL", target_name="dev").production is False
+    # --target cannot resolve it towards a non-production target: the variable is also the production target's.
+    with pytest.raises(Downgrade):
+        classify(NEON, settings, environ=NO_ENV, url_env="DATABASE_URL", target_name="dev")
 
 
 def test_resolve_target() -> None:
@@ -271,3 +298,78 @@ def test_unreadable_url_is_production() -> None:
 def test_reason_never_contains_the_password() -> None:
     for result in (classify(NEON, EMPTY, environ=NO_ENV), classify(NEON, EMPTY, environ=NO_ENV, branch_name="main")):
         assert "secret-pw" not in repr(result)
+
+
+# --- which target: the connection's identity, not where the URL string came from ---------------------------
+
+
+@pytest.mark.parametrize(("url", "target_url", "same"), [
+    (NEON, NEON, True),
+    # pooled and direct forms of one Neon compute, other parameters and credentials: one target
+    ("postgresql://other:pw2@ep-cool-darkness-a1b2c3d4-pooler.us-east-2.aws.neon.tech/neondb", NEON, True),
+    ("postgresql://app:pw@localhost/app", "postgresql://app:pw@LOCALHOST:5432/app?sslmode=disable", True),
+    ("postgresql://u@db1:5433,db2/app", "postgresql://u@db2:5432/app", True),
+    ("postgresql://app:pw@localhost:5433/app", LOCAL, False),  # another port
+    ("postgresql://app:pw@localhost/other", LOCAL, False),  # another database
+    ("postgresql://ep-other-a1b2c3d4.us-east-2.aws.neon.tech/neondb", NEON, False),
+    ("postgresql://u@/db?service=prod", "postgresql://u@/db?service=prod", False),  # text cannot tell
+    ("not a url", LOCAL, False),
+])
+def test_same_target_by_text(url: str, target_url: str, same: bool) -> None:
+    assert same_target(url, target_url) is same
+
+
+def test_a_url_equal_to_a_production_targets_is_that_target_whatever_its_origin() -> None:
+    # `neontui migrate --url "$PROD_DATABASE_URL"`: no url_env, but the same database on the same host.
+    result = classify(NEON, SETTINGS, environ=NO_ENV, target_urls={"prod": NEON, "dev": LOCAL})
+    assert result == env("prod", True, "target prod has production = true in neontui.toml (the connection reaches "
+                         "its database)", "prod")
+
+
+def server(host: str | None, *, sysid: str | None = "7301", database: str = "app", hostaddr: str | None = None,
+           port: int = 5432) -> ServerInfo:
+    return ServerInfo(170005, "17.5", database, "app", False, host=host, hostaddr=hostaddr, port=port,
+                      system_identifier=sysid)
+
+
+def test_the_same_server_under_another_name_is_that_target() -> None:
+    prod = server("10.1.2.3").identity
+    tunnel = server("localhost", hostaddr="127.0.0.1", port=6543)  # an SSH tunnel to the production server
+    result = classify("postgresql://app:pw@localhost:6543/app", SETTINGS, environ=NO_ENV, server=tunnel,
+                      identities={"prod": [prod]})
+    assert result.production and result.target == "prod"
+    # Another server (another system identifier) at the remembered address is not.
+    other = server("10.1.2.3", sysid="9999")
+    assert not other.identity.same_server(prod)
+    assert classify("postgresql://app:pw@localhost:6543/app", SETTINGS, environ=NO_ENV, server=server(
+        "localhost", sysid="9999"), identities={"prod": [prod]}).production is False
+    # Another database on the same server is not that target either.
+    assert not server("10.1.2.3", database="other").identity.same_server(prod)
+
+
+def test_identity_compares_the_strongest_fact_both_know() -> None:
+    with_sysid = server("/run/pg", sysid="1")
+    without = server("/run/pg", sysid=None)  # a role that may not read pg_control_system()
+    assert with_sysid.identity.same_server(without.identity)  # only the address is known to both
+    assert not server("/run/pg", sysid="1").identity.same_server(server("/run/pg", sysid="2").identity)
+    assert with_sysid.identity.key == "system-identifier:1/app" and without.identity.key == "address:/run/pg:5432/app"
+    assert ServerIdentity.from_json(with_sysid.identity.to_json()) == with_sysid.identity
+    assert ServerIdentity.from_json({"database": "x", "facts": [["bogus", "1"]]}) is None
+
+
+@pytest.mark.parametrize(("url", "environ"), [
+    ("postgresql://u:p@/db?service=prod", NO_ENV),  # pg_service.conf decides the host
+    ("postgresql:///db", {"PGSERVICE": "prod"}),
+    ("postgresql:///db", {"PGHOST": "db.example.com"}),
+])
+def test_libpq_indirection_is_not_local_until_the_connection_says_so(url: str, environ: dict[str, str]) -> None:
+    assert classify(url, EMPTY, environ=environ) == env("production", True, UNKNOWN_REMOTE)
+    # What libpq connected to decides: a remote host is production, a socket is development.
+    assert classify(url, EMPTY, environ=environ, server=server("db.example.com", hostaddr="203.0.113.7")) == env(
+        "production", True, UNKNOWN_REMOTE)
+    assert classify(url, EMPTY, environ=environ, server=server("/var/run/postgresql")) == env(
+        "development", False, "unix-socket target")
+
+
+def test_a_local_looking_url_that_connected_elsewhere_is_production() -> None:
+    assert classify(LOCAL, EMPTY, environ=NO_ENV, server=server("db.internal", hostaddr="198.51.100.4")).production

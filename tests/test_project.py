@@ -356,8 +356,8 @@ def test_non_literal_other_keys_are_ignored(tmp_path: Path) -> None:
     [
         ("import { defineConfig } from 'drizzle-kit';\nconst x = defineConfig({});\n", "no default export"),
         ("export default getConfig();\n", "no object literal found"),
-        ("export default defineConfig({ out: 'a", "unterminated string at line 1"),
-        ("export default {\n out: 'a',\n /* never closed\n", "unterminated comment at line 3"),
+        ("export default defineConfig({ out: 'a", "drizzle.config.ts:1:36: syntax error: unterminated string"),
+        ("export default {\n out: 'a',\n /* never closed\n", "config.ts:3:2: syntax error: unterminated comment"),
         (obj("migrations: { prefix: 'weekly' }"), "migrations.prefix must be one of"),
         (obj("out: 42"), "out must be a string, found a number"),
         (obj("dbCredentials: 'postgres://x'"), "dbCredentials must be an object"),

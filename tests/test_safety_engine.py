@@ -33,10 +33,10 @@ def live(result) -> list[tuple[str, str, int]]:
 
 
 def test_catalog_ids_classes_and_severities_match_the_rule_document():
-    assert len(CORE_RULES) == 49 and len(ADVISORY_RULES) == 16
+    assert len(CORE_RULES) == 50 and len(ADVISORY_RULES) == 16
     errors = {r for r in CORE_RULES if RULES[r].severity is Severity.ERROR}
     assert errors == {"syntax-error", "cannot-run-in-transaction", "enum-add-value-in-transaction",
-                      "duplicate-column-assignment"}
+                      "duplicate-column-assignment", "nul-byte"}
     assert all(RULES[r].severity is Severity.INFO for r in ADVISORY_RULES)
     assert RULES["drop-column"].danger is DangerClass.DATA_LOSS
     assert RULES["change-column-type"].danger is DangerClass.TABLE_REWRITE

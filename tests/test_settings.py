@@ -123,8 +123,8 @@ def test_durations_accepted(repo: Path, value: str) -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("colour = 'red'\n", "colour is not a known setting (expected one of audit_log, default_target, "
-                             "keys, lock_timeout, statement_timeout, targets)"),
+        ("colour = 'red'\n", "colour is not a known setting (expected one of audit_log, connect_timeout, "
+                             "default_target, keys, lock_timeout, statement_timeout, targets)"),
         ("audit_log = 1\n", "audit_log must be a string, found a number"),
         ("audit_log = ''\n", "audit_log must not be empty"),
         ("audit_log = 'logs/'\n", "audit_log must name a file, not a directory, found 'logs/'"),
@@ -224,3 +224,21 @@ def test_keys_table_remaps_console_actions(tmp_path):
     (tmp_path / "neontui.toml").write_text('[keys]\nmigrate = 6\n')
     with pytest.raises(ConfigError, match=r"keys\.migrate must be a string"):
         load_settings(tmp_path)
+
+
+@pytest.mark.parametrize(("value", "seconds"), [("15s", 15.0), ("500ms", 0.5), ("2min", 120.0), ("30", 30.0)])
+def test_connect_timeout_is_a_duration_where_a_bare_number_is_seconds(tmp_path, value, seconds):
+    (tmp_path / "neontui.toml").write_text(f'connect_timeout = "{value}"\n')
+    settings = load_settings(tmp_path)
+    assert settings.connect_deadline({}) == seconds
+    assert settings.connect_deadline({"NEONTUI_CONNECT_TIMEOUT": "1min"}) == 60.0  # the environment wins
+    assert Settings().connect_deadline({}) == 15.0
+
+
+@pytest.mark.parametrize("value", ["0", "0s", "soon", "-1s", "5 seconds"])
+def test_connect_timeout_must_be_a_positive_duration(tmp_path, value):
+    (tmp_path / "neontui.toml").write_text(f'connect_timeout = "{value}"\n')
+    with pytest.raises(ConfigError, match="connect_timeout must be a positive duration"):
+        load_settings(tmp_path)
+    with pytest.raises(ConfigError, match="NEONTUI_CONNECT_TIMEOUT must be a positive duration"):
+        Settings().connect_deadline({"NEONTUI_CONNECT_TIMEOUT": value})

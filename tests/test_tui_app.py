@@ -1,5 +1,5 @@
-"""The console driven headless with Pilot against a real PostgreSQL: load, select, dry run, migrate, the
-production gate, and no secret on screen."""
+"""The console driven headless with Pilot against a real PostgreSQL: load, select, dry run, migrate, and no
+secret on screen (the production gate's console paths are in tests/test_guarantees_gate.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,11 @@ import psycopg
 import pytest
 
 from neontui.tui.app import NeontuiApp, Options
-from neontui.tui.dialogs import ConfirmDialog
 from neontui.tui.journal_pane import JournalPane
 from tests.factories import sql_project
 
 SECRET = "Tui-Secret-Pw"
 B = "--> statement-breakpoint\n"
-SEED = ("reviewed", "no-destructive-without-backup", "backwards-compatible", "tested-in-development", "backup-taken")
 
 
 @pytest.fixture
@@ -55,31 +53,6 @@ async def test_loads_selects_dry_runs_and_migrates(project, database_url, monkey
         assert ledger_rows(database_url) == 2
         assert "0 pending" in journal.border_subtitle
         assert SECRET not in app.export_screenshot()
-
-
-async def test_production_gate_cannot_be_bypassed(project, database_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    app = NeontuiApp(Options(project, url=database_url, env="production"))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        assert "PRODUCTION" in str(app.query_one("#status").render())
-        await pilot.press("m")  # checklist incomplete: locked, nothing runs
-        await settle(app, pilot)
-        assert not isinstance(app.screen, ConfirmDialog) and ledger_rows(database_url) == 1
-        for item in (*SEED, "ack-data-loss"):
-            app.gate.checklist.check(item)
-        await pilot.press("m")  # now only the typed confirmation is missing
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press(*"wrong", "enter")
-        await settle(app, pilot)
-        assert ledger_rows(database_url) == 1  # the policy refused the wrong name
-        await pilot.press("m")
-        await pilot.pause()
-        database = app.gate.pending.database
-        await pilot.press(*database, "enter")
-        await settle(app, pilot)
-        assert ledger_rows(database_url) == 2
 
 
 async def test_moving_to_a_finding_shows_why_and_the_safe_alternative(project, database_url, monkeypatch, tmp_path):
@@ -164,16 +137,6 @@ async def test_an_unexpected_worker_error_becomes_a_dialog_without_secrets(proje
         assert SECRET not in app.export_screenshot() and not app.running
     reports = list((tmp_path / "state" / "neontui").glob("crash-*.txt"))
     assert len(reports) == 1 and SECRET not in reports[0].read_text()
-
-
-async def test_push_is_refused_in_production_by_the_policy(project, database_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    app = NeontuiApp(Options(project, url=database_url, env="production"))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("P")
-        await settle(app, pilot)
-        assert not app.running and not [w for w in app.workers if w.name == "run_push"]
 
 
 @pytest.mark.drizzle

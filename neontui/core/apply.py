@@ -15,7 +15,7 @@ from neontui.core.connection import connect, direct_url, parse_url
 from neontui.core.dryrun import DryRunReport, dry_run
 from neontui.core.errors import ExitCode, NeontuiError
 from neontui.core.gate import Gate
-from neontui.core.ledger import read_ledger
+from neontui.core.journal import check_nul_bytes
 from neontui.core.migrator import DEFAULT_OPTIONS, EventHandler, MigrateOptions, MigrateReport, PendingChanged, migrate
 from neontui.core.policy import Action, Decision
 from neontui.core.restore import RestorePoint, schema_dump, take_restore_point
@@ -67,6 +67,13 @@ def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
     if not decision.allowed:
         _audit(gate, outcome, "refused", started)
         return outcome
+    if gate.environment.production and not dry:
+        # A production run must leave its record: refuse before anything runs rather than apply unrecorded.
+        try:
+            AuditLog.for_project(project.config.root, gate.settings).ensure_writable()
+        except NeontuiError as exc:
+            outcome.error = exc
+            return outcome
     for warning in decision.warnings:
         notice(warning)
     url, outcome.direct_switch = direct_url(project.database_url or "")
@@ -74,8 +81,10 @@ def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
         notice(outcome.direct_switch)
     approved = [m.tag for m in gate.pending.migrations]
     journal = gate.pending.journal  # the files as reviewed, not a re-read
+    deadline = gate.settings.connect_deadline()
     try:
-        with connect(url) as conn:
+        check_nul_bytes(journal.entries)  # before the restore point, whichever engine runs the batch
+        with connect(url, deadline=deadline) as conn:
             if gate.environment.production:  # sessions in the way of the batch's locks
                 outcome.blockers = find_blockers(conn, gate.review.touched)
             if not dry:  # one query: worth having before any run
@@ -83,15 +92,15 @@ def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
         if not dry and gate.environment.production:
             outcome.schema_backup = _schema_backup(gate, url, outcome.restore_point, notice)
         if dry:
-            with connect(url, application_name="neontui dry-run") as conn:
+            with connect(url, application_name="neontui dry-run", deadline=deadline) as conn:
                 outcome.dry = dry_run(conn, journal, project.ledger_schema,
                                       project.ledger_table, lock_timeout=options.lock_timeout,
-                                      lock_wait=options.lock_wait)
+                                      statement_timeout=options.statement_timeout, lock_wait=options.lock_wait)
         elif engine is Engine.DRIZZLE_KIT:
-            _drizzle_kit(gate, url, outcome, approved, on_event)
+            _drizzle_kit(gate, url, outcome, approved, options.lock_wait, on_event)
         else:
             outcome.report = migrate(url, journal, project.ledger_schema,
-                                     project.ledger_table, options, on_event, expect=approved)
+                                     project.ledger_table, options, on_event, expect=approved, deadline=deadline)
             outcome.applied = outcome.report.applied
     except NeontuiError as exc:
         outcome.error = exc
@@ -117,33 +126,26 @@ def _schema_backup(gate: Gate, url: str, point: RestorePoint | None, notice: Cal
     return str(path)
 
 
-def _drizzle_kit(gate: Gate, url: str, outcome: Outcome, approved: list[str],
+def _drizzle_kit(gate: Gate, url: str, outcome: Outcome, approved: list[str], lock_wait: float,
                  on_event: Callable[[object], None] | None) -> None:
-    """Wrap `drizzle-kit migrate`: the same precheck and restore point, then verify the ledger ourselves (its
-    output is identical for zero or many applied) and explain a failure with a dry run (it prints nothing)."""
-    from neontui.core.kit_commands import run_session  # node-specific: imported only for this engine
-    from neontui.core.runner import KitSession
+    """Wrap `drizzle-kit migrate` (locked, on the reviewed files: kit_migrate), then verify the ledger ourselves
+    (its output is identical for zero or many applied) and explain a failure with the replay (it prints nothing)."""
+    from neontui.core.kit_migrate import kit_migrate  # node-specific: imported only for this engine
 
-    project = gate.project
-    with connect(url) as conn:
-        before = {r.id for r in read_ledger(conn, project.ledger_schema, project.ledger_table).rows}
-    session = KitSession(project, "migrate", url=url).start()
-    returncode, _, _ = run_session(session, lambda _prompt: None, on_event or (lambda _e: None))
-    outcome.kit_output = "\n".join(session.lines)
-    last = next((line for line in reversed(session.lines) if line.strip()), "no output")
-    with connect(url) as conn:
-        after = read_ledger(conn, project.ledger_schema, project.ledger_table).rows
-        by_hash = {m.hash: m.tag for m in gate.pending.migrations}
-        outcome.applied = [by_hash.get(r.hash, r.hash[:12]) for r in after if r.id not in before]
-        if returncode != 0:
-            report = dry_run(conn, gate.pending.journal, project.ledger_schema, project.ledger_table)
-            reason = report.error.one_line() if report.error else f"exit {returncode}: {last}"
-            outcome.error = KitFailed(f"drizzle-kit migrate failed (exit {returncode}, it printed no reason); "
-                                      f"neontui's replay found: {reason}")
-            outcome.dry = report
-    if returncode == 0 and outcome.applied != approved:
-        outcome.error = PendingChanged(f"drizzle-kit applied {outcome.applied or 'nothing'}, but the reviewed "
-                                       f"batch was {approved}")
+    run = kit_migrate(gate.project, gate.pending.journal, url, approved, lock_wait=lock_wait,
+                      on_event=on_event or (lambda _e: None), deadline=gate.settings.connect_deadline())
+    outcome.kit_output = "\n".join(run.lines)
+    by_hash = {m.hash: m.tag for m in gate.pending.migrations}
+    outcome.applied = [by_hash.get(r.hash, r.hash[:12]) for r in run.added]
+    if run.replay is not None:
+        last = next((line for line in reversed(run.lines) if line.strip()), "no output")
+        reason = run.replay.error.one_line() if run.replay.error else f"exit {run.returncode}: {last}"
+        outcome.error = KitFailed(f"drizzle-kit migrate failed (exit {run.returncode}, it printed no reason); "
+                                  f"neontui's replay found: {reason}")
+        outcome.dry = run.replay
+    elif [(r.hash, r.created_at) for r in run.added] != [(m.hash, m.when) for m in gate.pending.migrations]:
+        outcome.error = PendingChanged(f"drizzle-kit recorded {outcome.applied or 'nothing'} in the ledger, but the "
+                                       f"reviewed batch was {approved} with the reviewed hashes")
 
 
 def _audit(gate: Gate, outcome: Outcome, result: str, started: float) -> None:

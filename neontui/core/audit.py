@@ -307,15 +307,26 @@ class AuditLog:
         relative = Path(configured).expanduser() if configured else DEFAULT_AUDIT_PATH
         return cls(Path(root) / relative)  # an absolute `relative` replaces root
 
-    def append(self, record: AuditRecord) -> None:
-        """Add one line at the end; AuditError (one line) when the file cannot be written."""
-        data = serialize(record).encode("utf-8")
+    def _open(self) -> tuple[int, bool]:
+        """The log opened for appending (created with its folders if needed), and whether it was created."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             created = not self.path.exists()
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
         except OSError as exc:
             raise AuditError(f"cannot open the audit log {self.path}: {exc.strerror or exc}") from None
+        return fd, created
+
+    def ensure_writable(self) -> None:
+        """AuditError unless a record could be appended now: asked before a production run starts, so a run is
+        never left without its record (writes nothing; an empty file may be created)."""
+        fd, _ = self._open()
+        os.close(fd)
+
+    def append(self, record: AuditRecord) -> None:
+        """Add one line at the end; AuditError (one line) when the file cannot be written."""
+        data = serialize(record).encode("utf-8")
+        fd, created = self._open()
         try:
             if _ends_mid_line(fd):
                 # A writer crashed mid-line: start on a fresh line so ours stays readable (the stub is skipped).

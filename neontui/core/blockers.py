@@ -19,13 +19,15 @@ from typing import Any
 import psycopg
 from psycopg.rows import tuple_row
 
-from neontui.core.errors import NeontuiError
+from neontui.core.errors import ExitCode, NeontuiError
 from neontui.core.redact import redact
 from neontui.core.sqlparse import SqlSyntaxError, parse
 
-__all__ = ["Blocker", "describe", "find_blockers", "touched_tables"]
+__all__ = ["Blocker", "ReadTimedOut", "catalog_failure", "describe", "find_blockers", "touched_tables"]
 
 QUERY_CHARS = 200
+LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout fired
+QUERY_CANCELED = "57014"  # statement_timeout fired, or a cancel request (told apart by the message)
 DEFAULT_SCHEMA = "public"
 # DROP statements name their objects as lists of strings, not RangeVars; these drop (and lock) a relation.
 _DROP_RELATION_TYPES = frozenset({"OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE"})
@@ -220,3 +222,46 @@ def describe(blocker: Blocker) -> str:
     if blocker.query:
         text += f": {blocker.query}"
     return redact(text)
+
+
+# ----------------------------------------------------------------------------------------------------
+# When one of neontui's own reads gave up waiting
+
+
+class ReadTimedOut(NeontuiError):
+    """A read of neontui's own (the ledger, the catalogs) hit its lock_timeout or statement_timeout: nothing was
+    changed, and the same command can simply be run again."""
+
+    exit_code = ExitCode.RETRY
+
+
+def catalog_failure(conn: psycopg.Connection, error: psycopg.Error, what: str,
+                    tables: Iterable[tuple[str, str]] = ()) -> NeontuiError:
+    """The one-line error for `error` from a query that was to `what` ("read the ledger …"): for a lock or
+    statement timeout a ReadTimedOut naming the sessions that hold or wait for locks on `tables` (and long
+    transactions); otherwise a plain NeontuiError with the server's first line."""
+    detail = " ".join((str(error).strip().splitlines() or [type(error).__name__])[0].split())
+    timed_out = error.sqlstate == LOCK_NOT_AVAILABLE or (
+        error.sqlstate == QUERY_CANCELED and "statement timeout" in detail)
+    if not timed_out:
+        return NeontuiError(f"cannot {what}: {detail}")
+    setting = "lock_timeout" if error.sqlstate == LOCK_NOT_AVAILABLE else "statement_timeout"
+    try:
+        if not conn.autocommit:
+            conn.rollback()  # the failed statement aborted the transaction; nothing of ours was in it
+        limit = conn.execute("select current_setting(%s)", (setting,)).fetchone()[0]
+        found = find_blockers(conn, tables)
+    except (psycopg.Error, NeontuiError):
+        # Inside a caller's transaction, which the error aborted: who blocked us cannot be asked here.
+        return ReadTimedOut(f"cannot {what}: {detail}", hint="retry; another session holds a lock it needs")
+    # Holders before waiters: the session that holds the lock is the one to wait for (or end).
+    named = sorted(found, key=lambda b: not b.granted)[:3]
+    who = "; ".join(describe(b) for b in named)
+    if setting == "statement_timeout":
+        return ReadTimedOut(f"cannot {what}: no answer within statement_timeout = {limit}"
+                            + (f"; other sessions: {who}" if who else ""),
+                            hint="the server may be overloaded or the catalogs locked; retry")
+    holder = next((b.pid for b in named if b.granted), None)
+    end = f", or end it: SELECT pg_terminate_backend({holder})" if holder is not None else ""
+    return ReadTimedOut(f"cannot {what}: waited lock_timeout = {limit} for a lock, blocked by "
+                        f"{who or 'a session that has already gone'}", hint=f"retry when it has finished{end}")

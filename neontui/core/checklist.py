@@ -20,18 +20,15 @@ neontui or another server version found something else): an acknowledgement cove
 
 Every check records who (`getpass.getuser()`) and when (UTC, ISO 8601), and for derived items which findings
 (`Finding.key`) it acknowledged, so the apply log can show the acknowledgements afterwards. `ChecklistStore`
-keeps one JSON file per (project root, target, pending_key) under `$XDG_STATE_HOME/neontui/checklists/`
+keeps one JSON file per (server identity, database, pending_key) under `$XDG_STATE_HOME/neontui/checklists/`
 (default `~/.local/state/neontui/checklists/`); a missing or corrupt file means an empty checklist, never a crash.
 """
 
 from __future__ import annotations
 
-import contextlib
 import getpass
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,6 +36,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from neontui.core.errors import NeontuiError
+from neontui.core.paths import state_dir, write_json_atomic
 from neontui.core.safety.model import DangerClass, Finding, Severity
 
 __all__ = [
@@ -78,7 +76,7 @@ _ACK_LABELS: dict[str, str] = {
     "ack-other": "Other findings acknowledged",
 }
 DERIVED_IDS = (ERRORS_ID, *_ACK_LABELS)
-_STATE_VERSION = 1
+_STATE_VERSION = 2  # 2: keyed by server identity (1 was keyed by project path and target)
 
 
 class ChecklistError(NeontuiError):
@@ -297,29 +295,33 @@ class Checklist:
 
 
 def default_checklist_dir() -> Path:
-    base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
-    return Path(base) / "neontui" / "checklists"
+    return state_dir() / "checklists"
 
 
 class ChecklistStore:
-    """One JSON file per (project root, target, pending_key): `<dir>/<project digest>/<pending_key>.json`."""
+    """One JSON file per (server, database, pending_key): `<dir>/<server digest>/<pending_key>.json`.
+
+    `server` is `ServerIdentity.key`: the server's own identity and the database, not a host name or a project
+    path, so the same server reached under another name (or from another checkout) finds the same checklist, and
+    another server never does.
+    """
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_checklist_dir()
 
-    def file_for(self, root: Path, target: str | None, key: str) -> Path:
-        # A digest, not the path itself: project paths contain '/' and may be long; the JSON records both.
-        project = hashlib.sha256(f"{Path(root).resolve()}\0{target or ''}".encode()).hexdigest()[:24]
-        return self.path / project / f"{key}.json"
+    def file_for(self, server: str, key: str) -> Path:
+        # A digest: the key holds '/' and database names; the JSON records it.
+        return self.path / hashlib.sha256(server.encode()).hexdigest()[:24] / f"{key}.json"
 
-    def load(self, root: Path, target: str | None, key: str) -> ChecklistState:
+    def load(self, server: str, key: str) -> ChecklistState:
         """The saved state, or an empty one when the file is missing, unreadable or corrupt."""
         empty = ChecklistState(key, {})
         try:
-            data = json.loads(self.file_for(root, target, key).read_text(encoding="utf-8"))
+            data = json.loads(self.file_for(server, key).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError):
             return empty
-        if not isinstance(data, dict) or data.get("version") != _STATE_VERSION or data.get("pending_key") != key:
+        if (not isinstance(data, dict) or data.get("version") != _STATE_VERSION or data.get("pending_key") != key
+                or data.get("server") != server):
             return empty
         raw_checks = data.get("checks")
         if not isinstance(raw_checks, dict):
@@ -331,33 +333,20 @@ class ChecklistStore:
                 checks[item_id] = record
         return ChecklistState(key, checks)
 
-    def save(self, root: Path, target: str | None, state: ChecklistState) -> bool:
+    def save(self, server: str, state: ChecklistState) -> bool:
         """Write atomically; False when the state dir is not writable (the caller may warn, never crash)."""
-        path = self.file_for(root, target, state.pending_key)
+        path = self.file_for(server, state.pending_key)
         data = {
             "version": _STATE_VERSION,
-            "root": str(Path(root).resolve()),
-            "target": target,
+            "server": server,
             "pending_key": state.pending_key,
             "checks": {item_id: record.to_json() for item_id, record in state.checks.items()},
         }
-        tmp: str | None = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=2)
-            os.replace(tmp, path)  # readers see the old file or the new one, never half of one
-            return True
-        except OSError:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-            return False
+        return write_json_atomic(path, data)
 
-    def open(self, root: Path, target: str | None, key: str, findings: Sequence[Finding]) -> Checklist:
-        """Load the saved checks for this pending set and build its checklist."""
-        return Checklist.for_pending(key, findings, self.load(root, target, key))
+    def open(self, server: str, key: str, findings: Sequence[Finding]) -> Checklist:
+        """Load the saved checks for this server's pending set and build its checklist."""
+        return Checklist.for_pending(key, findings, self.load(server, key))
 
 
 def _record(raw: object) -> CheckRecord | None:

@@ -48,11 +48,17 @@ JsValue = Union[str, int, float, bool, None, list, JsObject, EnvRef, Dynamic]  #
 
 
 class JsSyntaxError(Exception):
-    """The file could not even be tokenized (unterminated string or comment)."""
+    """The config is not JavaScript/TypeScript that drizzle-kit could load (esbuild rejects it too): an
+    unterminated string or comment, unbalanced brackets, a missing comma. `line` and `column` are 1-based."""
 
-    def __init__(self, message: str, line: int) -> None:
-        super().__init__(f"{message} at line {line}")
-        self.line = line
+    def __init__(self, message: str, src: str, pos: int) -> None:
+        self.message = message
+        self.line, self.column = _line_column(src, pos)
+        super().__init__(f"{self.line}:{self.column}: {message}")
+
+
+def _line_column(src: str, pos: int) -> tuple[int, int]:
+    return src.count("\n", 0, pos) + 1, pos - src.rfind("\n", 0, pos)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -63,7 +69,8 @@ class JsSyntaxError(Exception):
 class _Tok:
     kind: str  # "id", "str", "tpl", "num", "punct", "regex", "eof"
     value: str | float | None  # str/tpl: decoded text (tpl: None when it has ${}); num: float; others: text
-    line: int
+    pos: int  # offset in the source of its first character (line and column are derived for errors only)
+    end: int
     nl_before: bool  # a line break precedes it (for automatic semicolon insertion at the top level)
 
 
@@ -111,8 +118,8 @@ def _read_escape(src: str, i: int) -> tuple[str, int]:
     return c, i + 2
 
 
-def _read_string(src: str, i: int, line: int) -> tuple[str, int]:
-    quote, out, i = src[i], [], i + 1
+def _read_string(src: str, i: int) -> tuple[str, int]:
+    start, quote, out, i = i, src[i], [], i + 1
     while i < len(src):
         c = src[i]
         if c == quote:
@@ -125,14 +132,14 @@ def _read_string(src: str, i: int, line: int) -> tuple[str, int]:
         else:
             out.append(c)
             i += 1
-    raise JsSyntaxError("unterminated string", line)
+    raise JsSyntaxError("unterminated string", src, start)
 
 
-def _read_template(src: str, i: int, line: int) -> tuple[str | None, int]:
+def _read_template(src: str, i: int) -> tuple[str | None, int]:
     """Read a backtick string starting at src[i]; the text is None when it interpolates `${...}`."""
     out: list[str] = []
     interpolated = False
-    i += 1
+    start, i = i, i + 1
     while i < len(src):
         c = src[i]
         if c == "`":
@@ -142,22 +149,22 @@ def _read_template(src: str, i: int, line: int) -> tuple[str | None, int]:
             out.append(text)
         elif src.startswith("${", i):
             interpolated = True
-            i = _skip_interpolation(src, i + 2, line)
+            i = _skip_interpolation(src, i + 2, start)
         else:
             out.append(c)
             i += 1
-    raise JsSyntaxError("unterminated template string", line)
+    raise JsSyntaxError("unterminated template string", src, start)
 
 
-def _skip_interpolation(src: str, i: int, line: int) -> int:
+def _skip_interpolation(src: str, i: int, template: int) -> int:
     """Skip the inside of `${ ... }` (may nest braces, strings, templates); return the index after `}`."""
     depth = 1
     while i < len(src):
         c = src[i]
         if c in "'\"":
-            _, i = _read_string(src, i, line)
+            _, i = _read_string(src, i)
         elif c == "`":
-            _, i = _read_template(src, i, line)
+            _, i = _read_template(src, i)
         elif c == "{":
             depth, i = depth + 1, i + 1
         elif c == "}":
@@ -166,7 +173,7 @@ def _skip_interpolation(src: str, i: int, line: int) -> int:
                 return i
         else:
             i += 1
-    raise JsSyntaxError("unterminated template string", line)
+    raise JsSyntaxError("unterminated template string", src, template)
 
 
 def _regex_allowed(prev: _Tok | None) -> bool:
@@ -177,9 +184,9 @@ def _regex_allowed(prev: _Tok | None) -> bool:
     return prev.kind == "id" and prev.value in _REGEX_AFTER_IDS
 
 
-def _read_regex(src: str, i: int, line: int) -> int:
+def _read_regex(src: str, i: int) -> int:
     in_class = False
-    i += 1
+    start, i = i, i + 1
     while i < len(src):
         c = src[i]
         if c == "\\":
@@ -195,12 +202,12 @@ def _read_regex(src: str, i: int, line: int) -> int:
             m = _IDENT.match(src, i + 1)  # flags
             return m.end() if m else i + 1
         i += 1
-    raise JsSyntaxError("unterminated regular expression", line)
+    raise JsSyntaxError("unterminated regular expression", src, start)
 
 
 def tokenize(src: str) -> list[_Tok]:
     toks: list[_Tok] = []
-    i, n, line, nl = 0, len(src), 1, False
+    i, n, nl = 0, len(src), False
     if src.startswith("\ufeff"):
         i = 1
     if src.startswith("#!", i):  # hashbang
@@ -208,7 +215,7 @@ def tokenize(src: str) -> list[_Tok]:
     while i < n:
         c = src[i]
         if c == "\n":
-            line, nl, i = line + 1, True, i + 1
+            nl, i = True, i + 1
             continue
         if c.isspace():
             i += 1
@@ -220,21 +227,16 @@ def tokenize(src: str) -> list[_Tok]:
         if src.startswith("/*", i):
             end = src.find("*/", i + 2)
             if end < 0:
-                raise JsSyntaxError("unterminated comment", line)
-            breaks = src.count("\n", i, end)
-            line, nl, i = line + breaks, nl or breaks > 0, end + 2
+                raise JsSyntaxError("unterminated comment", src, i)
+            nl, i = nl or "\n" in src[i:end], end + 2
             continue
-        start_line = line
+        start = i
         value: str | float | None
         if c in "'\"":
-            start = i
-            value, i = _read_string(src, i, line)
-            line += src.count("\n", start, i)  # escaped line continuations
+            value, i = _read_string(src, i)
             kind = "str"
         elif c == "`":
-            start = i
-            value, i = _read_template(src, i, line)
-            line += src.count("\n", start, i)
+            value, i = _read_template(src, i)
             kind = "tpl"
         elif c.isdigit() or (c == "." and src[i + 1 : i + 2].isdigit()):
             m = _NUMBER.match(src, i)
@@ -248,16 +250,15 @@ def tokenize(src: str) -> list[_Tok]:
         elif (m := _IDENT.match(src, i)) is not None:
             value, i, kind = m.group(), m.end(), "id"
         elif c == "/" and _regex_allowed(toks[-1] if toks else None):
-            start = i
-            i = _read_regex(src, i, line)
+            i = _read_regex(src, i)
             value, kind = src[start:i], "regex"
         else:
             value = next((p for p in _PUNCT if src.startswith(p, i)), c)
             i += len(value)
             kind = "punct"
-        toks.append(_Tok(kind, value, start_line, nl))
+        toks.append(_Tok(kind, value, start, i, nl))
         nl = False
-    toks.append(_Tok("eof", None, line, True))
+    toks.append(_Tok("eof", None, n, n, True))
     return toks
 
 
@@ -280,10 +281,48 @@ _STATEMENT_WORDS = frozenset(
 )
 _PASSTHROUGH_CALLS = frozenset({"defineConfig", "String"})
 _MISSING = object()
+_EXPECTED = {_OBJ_TERMS: "',' or '}'", _ARR_TERMS: "',' or ']'", _ARG_TERMS: "',' or ')'", _TOP_TERMS: "';'"}
+_PAIRS = dict(zip(_OPEN, _CLOSE, strict=True))
+# A new operand right after a complete one is a syntax error (`'postgresql' out: …`: a missing comma), except
+# after a word that takes an operand (`typeof x`, `new X`, `as const`) or before an infix word (`x as Config`).
+_PREFIX_WORDS = frozenset((
+    "typeof", "void", "delete", "new", "await", "yield", "async", "function", "class", "extends", "implements",
+    "in", "instanceof", "of", "as", "satisfies", "keyof", "readonly", "unique", "infer", "is", "asserts", "return",
+    "throw", "case", "do", "else", "import", "get", "set", "static",
+))
+_INFIX_WORDS = frozenset(("in", "instanceof", "of", "as", "satisfies", "extends", "implements", "is"))
+
+
+def _ends_operand(t: _Tok) -> bool:
+    return t.kind in ("id", "str", "tpl", "num", "regex") or (t.kind == "punct" and t.value in _CLOSE)
+
+
+def _starts_operand(t: _Tok) -> bool:
+    # `(`, `[` and a template continue an operand (call, index, tagged template); `{` may open a function body.
+    return t.kind in ("id", "str", "num", "regex")
+
+
+def _check_brackets(src: str, toks: list[_Tok]) -> None:
+    """Every bracket closed by its own kind, in the whole file (the reader reads only part of it)."""
+    stack: list[_Tok] = []
+    for t in toks:
+        if t.kind == "punct" and t.value in _OPEN:
+            stack.append(t)
+        elif t.kind == "punct" and t.value in _CLOSE:
+            if not stack:
+                raise JsSyntaxError(f"unexpected '{t.value}'", src, t.pos)
+            opener = stack.pop()
+            if _PAIRS[str(opener.value)] != t.value:
+                raise JsSyntaxError(f"expected '{_PAIRS[str(opener.value)]}' but found '{t.value}'", src, t.pos)
+    if stack:
+        line, column = _line_column(src, stack[-1].pos)
+        raise JsSyntaxError(f"unexpected end of file: the '{stack[-1].value}' at line {line}, column {column} is "
+                            "never closed", src, len(src))
 
 
 class _Reader:
-    def __init__(self, toks: list[_Tok]) -> None:
+    def __init__(self, src: str, toks: list[_Tok]) -> None:
+        self.src = src
         self.toks = toks
         self.i = 0
         self.bindings: dict[str, int] = {}  # top-level `const name = <value at index>`
@@ -335,8 +374,25 @@ class _Reader:
         return top and t.nl_before and t.kind == "id" and t.value in _STATEMENT_WORDS
 
     def skip_to(self, terms: frozenset[str], top: bool) -> None:
-        while not self.at_end(terms, top):
+        """Skip the rest of an expression the reader does not model, up to its terminator."""
+        while not self.at_end(terms, top) and not self.ends_by_asi(terms, top):
             self.skip_balanced()
+
+    def ends_by_asi(self, terms: frozenset[str], top: bool) -> bool:
+        """True when a line break ends a top-level value here (automatic semicolon insertion); JsSyntaxError when
+        the current token starts a new operand right after a complete one anywhere else."""
+        prev, t = self.toks[self.i - 1] if self.i else None, self.tok
+        if prev is None or not _ends_operand(prev) or not _starts_operand(t):
+            return False
+        if (prev.kind == "id" and prev.value in _PREFIX_WORDS) or (t.kind == "id" and t.value in _INFIX_WORDS):
+            return False
+        if top and t.nl_before:
+            return True
+        raise self.error(f"expected {_EXPECTED.get(terms, 'an operator')}", t)
+
+    def error(self, expected: str, t: _Tok) -> JsSyntaxError:
+        found = "end of file" if t.kind == "eof" else repr(self.src[t.pos:t.end][:40])
+        return JsSyntaxError(f"{expected} but found {found}", self.src, t.pos)
 
     def skip_type(self) -> None:
         """Skip a TS type after `as`, `satisfies` or `:` (Config, Config<X>, A | B, typeof x, {…}[])."""
@@ -443,9 +499,11 @@ class _Reader:
 
     # -- pass 2: values ------------------------------------------------------------
     def value(self, terms: frozenset[str], top: bool = False) -> JsValue:
+        if self.at_end(terms, top) and not (top and self.tok.nl_before and self.tok.kind == "id"):
+            raise self.error("expected a value", self.tok)  # `{ out: }`, `export default;`
         v = self.binary()
-        if not self.at_end(terms, top):  # `a ? b : c`, `a + b`, `f().x`, arrow functions, …
-            self.skip_to(terms, top)
+        if not self.at_end(terms, top) and not self.ends_by_asi(terms, top):
+            self.skip_to(terms, top)  # `a ? b : c`, `a + b`, `f().x`, arrow functions, …
             return Dynamic("an expression")
         return v
 
@@ -500,9 +558,14 @@ class _Reader:
                 return self.array()
             if t.value == "(":
                 self.advance()
-                v = self.value(_ARG_TERMS)
-                if self.is_p(")"):
+                if self.is_p(")"):  # `() => …`
                     self.advance()
+                    return Dynamic("an expression")
+                v = self.value(_ARG_TERMS)
+                if not self.is_p(")"):  # `(a, b)`: a comma expression or an arrow function's parameters
+                    self.skip_to(frozenset(), False)
+                    v = Dynamic("an expression")
+                self.advance()
                 return v
             if t.value == "<":  # old-style TS assertion: <Config>{ … }
                 self.skip_angles()
@@ -561,7 +624,7 @@ class _Reader:
             if self.is_p(","):
                 self.advance()
             elif not self.is_p(")"):
-                self.skip_balanced()
+                raise self.error(f"expected {_EXPECTED[_ARG_TERMS]}", self.tok)
         if self.is_p(")"):
             self.advance()
         return args
@@ -581,7 +644,7 @@ class _Reader:
             if self.is_p(","):
                 self.advance()
             elif not self.is_p("]"):
-                self.skip_balanced()
+                raise self.error(f"expected {_EXPECTED[_ARR_TERMS]}", self.tok)
         if self.is_p("]"):
             self.advance()
         return items
@@ -598,7 +661,7 @@ class _Reader:
             if self.is_p(","):
                 self.advance()
             elif not self.is_p("}"):
-                self.skip_balanced()  # recovery: stray token
+                raise self.error(f"expected {_EXPECTED[_OBJ_TERMS]}", self.tok)
         if self.is_p("}"):
             self.advance()
         return obj
@@ -617,9 +680,8 @@ class _Reader:
             self.advance()
             self.property(obj)
             return
-        else:
-            self.skip_to(_OBJ_TERMS, False)
-            return
+        else:  # `{ a: 1,, b: 2 }`
+            raise self.error("expected a property name", t)
         shorthand_ok = t.kind == "id"
         self.skip_balanced()  # the key (or the whole [computed] key)
         value: JsValue
@@ -636,9 +698,8 @@ class _Reader:
             value = Dynamic("a getter")
         elif shorthand_ok and key is not None and self.at_end(_OBJ_TERMS, False):
             value = self.resolve(key)  # shorthand `{ url }`
-        else:
-            self.skip_to(_OBJ_TERMS, False)
-            value = Dynamic("an expression")
+        else:  # `{ dialect 'postgresql' }`, `{ 'out' }`
+            raise self.error(f"expected {_EXPECTED[_OBJ_TERMS]}" if shorthand_ok else "expected ':'", self.tok)
         if key is None:
             _spread_into(obj, Dynamic("a computed key"))
         else:
@@ -714,9 +775,12 @@ def _combine(left: JsValue, op: str, right: JsValue) -> JsValue:
 def parse_config_source(src: str) -> JsValue | None:
     """Return the default export of a JS/TS config (usually a JsObject), or None when there is none.
 
-    Raises JsSyntaxError when the source cannot be tokenized.
+    Raises JsSyntaxError where drizzle-kit (esbuild) would reject the source: a token it cannot read, unbalanced
+    brackets anywhere, or a malformed value in the parts read here (the default export and the bindings it uses).
     """
-    reader = _Reader(tokenize(src))
+    toks = tokenize(src)
+    _check_brackets(src, toks)
+    reader = _Reader(src, toks)
     export = reader.scan()
     if export is None:
         return None

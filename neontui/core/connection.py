@@ -8,12 +8,13 @@ string, never by rebuilding the host from a region.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import random
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import quote, unquote
@@ -52,6 +53,7 @@ class DbUrl:
     dbname: str | None
     params: dict[str, str] = field(hash=False)  # query parameters, decoded, order kept
     hosts: tuple[str, ...] = ()  # every host libpq may try, decoded, in order (the first is `host`)
+    ports: tuple[int | None, ...] = ()  # the port of each host as written (one port applies to all; None: 5432)
 
     @property
     def is_neon(self) -> bool:
@@ -63,10 +65,7 @@ class DbUrl:
 
     @property
     def endpoint_id(self) -> str | None:
-        if not self.is_neon or self.host is None:
-            return None
-        first = self.host.split(".", 1)[0]
-        return first[: -len(_POOLER)] if first.lower().endswith(_POOLER) else first
+        return neon_endpoint_id(self.host)
 
     @property
     def is_unix_socket(self) -> bool:
@@ -266,6 +265,7 @@ def _parse(url: str) -> tuple[DbUrl, _Layout]:
         dbname=dbname or None,
         params=params,
         hosts=tuple(ref.host for ref in hosts if ref.host),
+        ports=tuple(ports),
     )
     db_span = dbname_param or path_span
     layout = _Layout(hosts, (lead + db_span[0], lead + db_span[1]), has_path or dbname_param is not None)
@@ -306,6 +306,14 @@ def _port(text: str) -> int | None:
             f'invalid port "{shown}" in the database URL', hint="the port must be a number from 1 to 65535"
         )
     return int(text)
+
+
+def neon_endpoint_id(host: str | None) -> str | None:
+    """The Neon compute endpoint a host name reaches (`ep-…`, without `-pooler`), None for any other host."""
+    if not _is_neon_host(host):
+        return None
+    first = (host or "").split(".", 1)[0]
+    return first[: -len(_POOLER)] if first.lower().endswith(_POOLER) else first
 
 
 def _is_neon_host(host: str | None) -> bool:
@@ -369,6 +377,47 @@ def with_database(url: str, dbname: str) -> str:
 # --- connecting -------------------------------------------------------------------------------------------
 
 
+# Kinds of server fact, strongest first: a Neon branch (tenant/timeline), a Neon compute endpoint, the cluster's
+# system identifier, and the address the client reached. Two connections reach the same server when the
+# strongest kind both know agrees (a stale remembered address cannot outvote a differing system identifier).
+IDENTITY_KINDS = ("neon-timeline", "neon-endpoint", "system-identifier", "address")
+
+
+@dataclass(frozen=True)
+class ServerIdentity:
+    """Which server and database a connection reached, independent of the name or URL used to reach it."""
+
+    database: str
+    facts: tuple[tuple[str, str], ...]  # (kind, value) for each kind known, in IDENTITY_KINDS order
+
+    @property
+    def key(self) -> str:
+        """A stable text for the strongest fact and the database (checklists are stored under it)."""
+        kind, value = self.facts[0] if self.facts else ("unknown", "")
+        return f"{kind}:{value}/{self.database}"
+
+    def same_server(self, other: ServerIdentity) -> bool:
+        if self.database != other.database:
+            return False
+        theirs = dict(other.facts)
+        common = next((kind for kind, _ in self.facts if kind in theirs), None)
+        return common is not None and dict(self.facts)[common] == theirs[common]
+
+    def to_json(self) -> dict[str, object]:
+        return {"database": self.database, "facts": [list(f) for f in self.facts]}
+
+    @classmethod
+    def from_json(cls, data: object) -> ServerIdentity | None:
+        if not isinstance(data, dict) or not isinstance(data.get("database"), str):
+            return None
+        raw = data.get("facts")
+        if not isinstance(raw, list) or not all(
+            isinstance(f, list) and len(f) == 2 and f[0] in IDENTITY_KINDS and isinstance(f[1], str) for f in raw
+        ):
+            return None
+        return cls(data["database"], tuple((k, v) for k, v in raw))
+
+
 @dataclass(frozen=True)
 class ServerInfo:
     version_num: int  # server_version_num, e.g. 170004
@@ -376,6 +425,25 @@ class ServerInfo:
     database: str
     user: str
     is_neon: bool
+    # What libpq actually connected to (after service files, PGHOST and the like): conn.info.host/hostaddr/port.
+    host: str | None = None
+    hostaddr: str | None = None
+    port: int | None = None
+    system_identifier: str | None = None  # pg_control_system(), where the role may call it
+    neon_timeline: str | None = None  # "tenant/timeline" from the neon extension's settings, on Neon
+
+    @property
+    def identity(self) -> ServerIdentity:
+        facts: list[tuple[str, str]] = []
+        if self.neon_timeline:
+            facts.append(("neon-timeline", self.neon_timeline))
+        if endpoint := neon_endpoint_id(self.host):
+            facts.append(("neon-endpoint", endpoint.lower()))  # host names are case-insensitive
+        if self.system_identifier:
+            facts.append(("system-identifier", self.system_identifier))
+        if self.host or self.hostaddr:
+            facts.append(("address", f"{self.hostaddr or self.host}:{self.port or _DEFAULT_PORT}"))
+        return ServerIdentity(self.database, tuple(facts))
 
 
 # Lower-case fragments of errors worth retrying (neon.md §3): the compute is waking up or the proxy is
@@ -445,7 +513,7 @@ def _classify(detail: str, url: DbUrl) -> str:
     return "other"
 
 
-def _failure(kind: str, detail: str, url: DbUrl, *, tries: int, timeout: int) -> ConnectionFailure:
+def _failure(kind: str, detail: str, url: DbUrl, *, tries: int, waited: float) -> ConnectionFailure:
     target = url.display_target()
     user = url.user or "(default user)"
     low = detail.lower()
@@ -516,13 +584,12 @@ def _failure(kind: str, detail: str, url: DbUrl, *, tries: int, timeout: int) ->
             hint="is the server running and accepting TCP connections on that host and port?",
         )
     if kind == "timeout":
-        # psycopg waits at least 2 s whatever connect_timeout says (and 130 s when it is 0).
-        seconds = max(timeout, 2) if timeout > 0 else 130
-        waited = f"after {seconds} s" if tries == 1 else f"{tries} times, {seconds} s each"
+        tried = f" ({tries} attempts)" if tries > 1 else ""
         return ConnectionFailure(
             kind,
-            f"connection to {target} timed out {waited}",
-            hint="check the host, port and network; a waking Neon compute may need a larger connect_timeout",
+            f"connection to {target} timed out: no answer in {waited:.0f} s{tried}",
+            hint="check the host, port and network; a waking Neon compute may need more time: connect_timeout in "
+            f"neontui.toml or {CONNECT_TIMEOUT_ENV}, {DEFAULT_CONNECT_DEADLINE:g} s by default",
         )
     if kind == "cold-start":
         return ConnectionFailure(
@@ -538,9 +605,42 @@ def _delay(backoff: float, attempt: int) -> float:
     return min(backoff * 2 ** (attempt - 1), 30.0) * random.uniform(0.75, 1.25)
 
 
+# neontui's own reads (server facts, catalogs, the ledger, pg_locks) must answer or fail, never wait forever behind
+# another session's lock or a stuck server. Every session connect() opens starts with these limits; the migrator
+# replaces them with the user's for the migration's own statements and restores them afterwards.
+CATALOG_LOCK_TIMEOUT = "5s"
+CATALOG_STATEMENT_TIMEOUT = "30s"
+DEFAULT_CONNECT_DEADLINE = 15.0  # seconds for all attempts of one connect() together
+CONNECT_TIMEOUT_ENV = "NEONTUI_CONNECT_TIMEOUT"  # read by neontui.core.settings, like connect_timeout in neontui.toml
+_MIN_ATTEMPT_S = 2  # psycopg waits at least this long per attempt, whatever connect_timeout says
+
+
+def set_timeouts(conn: psycopg.Connection, lock_timeout: str, statement_timeout: str, *, local: bool) -> None:
+    """`SET [LOCAL] lock_timeout, statement_timeout` in one round trip (values are PostgreSQL durations)."""
+    conn.execute("select set_config('lock_timeout', %s, %s), set_config('statement_timeout', %s, %s)",
+                 (lock_timeout, local, statement_timeout, local))
+
+
+@contextlib.contextmanager
+def catalog_reads(conn: psycopg.Connection, url: DbUrl) -> Iterator[None]:
+    """neontui's reads on a connection to `url`, under the catalog limits.
+
+    A session connect() opened has them already, except through Neon's pooler: PgBouncer in transaction mode leaves
+    a session-level SET on whichever server connection ran it, for other clients to inherit (neon.md §2), so there
+    the reads run in one transaction with SET LOCAL.
+    """
+    if not url.is_pooled or conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        yield
+        return
+    with conn.transaction():
+        set_timeouts(conn, CATALOG_LOCK_TIMEOUT, CATALOG_STATEMENT_TIMEOUT, local=True)
+        yield
+
+
 def connect(
     url: str,
     *,
+    deadline: float | None = None,
     connect_timeout: float = 10,
     attempts: int = 4,
     backoff: float = 0.5,
@@ -550,41 +650,63 @@ def connect(
 ) -> psycopg.Connection:
     """Connect with psycopg, retrying only cold-start/transient failures; raise ConnectionFailure otherwise.
 
-    `on_retry(attempt, reason)` is called before each retry with the number of the attempt that just
+    `deadline` (seconds, default DEFAULT_CONNECT_DEADLINE) bounds all attempts together: each attempt's
+    `connect_timeout` is capped by what is left, and no retry is made that could not get psycopg's minimum of 2 s
+    before the deadline (psycopg tries every address a host name resolves to in turn, each with the attempt's
+    timeout). `on_retry(attempt, reason)` is called before each retry with the number of the attempt that just
     failed (1-based) and the masked reason. A connect_timeout or application_name in the URL wins over the
-    arguments: it is the user's explicit choice.
+    arguments: it is the user's explicit choice, and one attempt always gets all of that connect_timeout. The
+    session starts with the catalog limits (see catalog_reads for the pooler).
     """
     parsed = parse_url(url)
-    kwargs: dict[str, str | int] = {}
-    # libpq takes whole seconds only (and psycopg enforces at least 2).
-    timeout = max(1, math.ceil(connect_timeout))
+    deadline = DEFAULT_CONNECT_DEADLINE if deadline is None else deadline
+    per_attempt = float(connect_timeout)
     if "connect_timeout" in parsed.params:
         try:
-            timeout = int(float(parsed.params["connect_timeout"]))
+            per_attempt = float(parsed.params["connect_timeout"])
         except ValueError:
             raise ConfigError(
                 f'invalid connect_timeout "{parsed.params["connect_timeout"]}" in the database URL',
                 hint="use a number of seconds",
             ) from None
-    else:
-        kwargs["connect_timeout"] = timeout
+        # libpq reads 0 (or less) as "wait forever": the deadline still ends it.
+        deadline = max(deadline, per_attempt) if per_attempt > 0 else deadline
+        per_attempt = per_attempt if per_attempt > 0 else deadline
+    kwargs: dict[str, str | int] = {}
     if "application_name" not in parsed.params:
         kwargs["application_name"] = application_name
 
+    started = time.monotonic()
     attempts = max(1, attempts)
     for attempt in range(1, attempts + 1):
+        left = deadline - (time.monotonic() - started)
+        # libpq takes whole seconds only; the kwarg overrides the URL's own value, already folded in above.
+        kwargs["connect_timeout"] = max(1, min(math.ceil(per_attempt), math.floor(left)))
         try:
-            return psycopg.connect(parsed.raw, autocommit=autocommit, **kwargs)
+            conn = psycopg.connect(parsed.raw, autocommit=autocommit, **kwargs)
         except psycopg.Error as exc:
             # `from None` everywhere: the message carries the detail, and the chained psycopg error is
             # one more place a URL could be printed from.
             detail = redact(_detail(exc))
             kind = _classify(detail, parsed)
-            if kind not in ("cold-start", "timeout") or attempt == attempts:
-                raise _failure(kind, detail, parsed, tries=attempt, timeout=timeout) from None
+            pause = _delay(backoff, attempt)
+            out_of_time = time.monotonic() - started + pause + _MIN_ATTEMPT_S > deadline
+            if kind not in ("cold-start", "timeout") or attempt == attempts or out_of_time:
+                raise _failure(kind, detail, parsed, tries=attempt, waited=time.monotonic() - started) from None
             if on_retry is not None:
                 on_retry(attempt, detail)
-            time.sleep(_delay(backoff, attempt))
+            time.sleep(pause)
+            continue
+        if not parsed.is_pooled:
+            try:
+                set_timeouts(conn, CATALOG_LOCK_TIMEOUT, CATALOG_STATEMENT_TIMEOUT, local=False)
+                if not autocommit:
+                    conn.commit()  # a session setting, not the start of the caller's transaction
+            except psycopg.Error as exc:
+                conn.close()
+                raise ConnectionFailure("other", f"could not set up the session on {parsed.display_target()}: "
+                                                 f"{redact(_detail(exc))}") from None
+        return conn
     raise AssertionError("unreachable")  # the loop always returns or raises
 
 
@@ -601,7 +723,11 @@ def server_info(conn: psycopg.Connection, url: DbUrl | None = None) -> ServerInf
             cur.execute(
                 "SELECT current_setting('server_version_num')::int, current_setting('server_version'),"
                 " current_database(), current_user,"
-                " EXISTS (SELECT 1 FROM pg_catalog.pg_settings WHERE name LIKE 'neon.%')"
+                " EXISTS (SELECT 1 FROM pg_catalog.pg_settings WHERE name LIKE 'neon.%'),"
+                # Not every role may read the control file; asking first keeps the query from failing.
+                " CASE WHEN has_function_privilege('pg_catalog.pg_control_system()', 'execute')"
+                " THEN (SELECT system_identifier::text FROM pg_catalog.pg_control_system()) END,"
+                " current_setting('neon.tenant_id', true), current_setting('neon.timeline_id', true)"
             )
             row = cur.fetchone()
         if not conn.autocommit and was_idle:
@@ -612,7 +738,7 @@ def server_info(conn: psycopg.Connection, url: DbUrl | None = None) -> ServerInf
             "other", f"could not read server information from {target}: {_detail(exc)}"
         ) from None
     assert row is not None
-    version_num, version, database, user, has_neon_settings = row
+    version_num, version, database, user, has_neon_settings, system_identifier, tenant, timeline = row
     host_is_neon = url.is_neon if url is not None else _is_neon_host(conn.info.host)
     return ServerInfo(
         version_num=int(version_num),
@@ -620,4 +746,9 @@ def server_info(conn: psycopg.Connection, url: DbUrl | None = None) -> ServerInf
         database=database,
         user=user,
         is_neon=bool(has_neon_settings or host_is_neon),
+        host=conn.info.host or None,
+        hostaddr=conn.info.hostaddr or None,
+        port=conn.info.port or None,
+        system_identifier=system_identifier,
+        neon_timeline=f"{tenant}/{timeline}" if tenant and timeline else None,
     )

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
 from neontui import __version__
+from neontui.core.paths import state_dir
 from neontui.core.redact import redact
 
 
 def crash_dir() -> Path:
-    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "neontui"
+    return state_dir()
 
 
 def write_crash_report(exc: BaseException) -> Path | None:

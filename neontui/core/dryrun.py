@@ -15,7 +15,8 @@ from typing import Any
 import psycopg
 
 from neontui.core.blockers import touched_tables
-from neontui.core.journal import Journal
+from neontui.core.connection import set_timeouts
+from neontui.core.journal import Journal, check_nul_bytes
 from neontui.core.ledger import read_ledger
 from neontui.core.migrator import (
     MigrationFailed,
@@ -71,18 +72,22 @@ class DryRunReport:
 
 
 def dry_run(conn: psycopg.Connection, journal: Journal, schema: str, table: str, *,
-            lock_timeout: str = DEFAULT_LOCK_TIMEOUT, lock_wait: float = 10.0) -> DryRunReport:
-    """Run the pending batch inside a transaction and roll it back, whatever happens."""
+            lock_timeout: str = DEFAULT_LOCK_TIMEOUT, statement_timeout: str = "0",
+            lock_wait: float = 10.0) -> DryRunReport:
+    """Run the pending batch inside a transaction and roll it back, whatever happens; the batch runs with
+    `lock_timeout` and `statement_timeout`, neontui's own reads with the session's catalog limits."""
+    check_nul_bytes(journal.entries)  # before the lock: a file PostgreSQL cannot receive is refused, not run
     started = time.monotonic()
     acquire_lock(conn, schema, table, lock_wait)  # never race a real run on the same ledger
     statements: list[DryStatement] = []
     error: MigrationFailed | None = None
     tags: list[str] = []
     try:
-        conn.execute("BEGIN")
-        conn.execute("select set_config('lock_timeout', %s, true)", (lock_timeout,))
-        ensure_ledger(conn, schema, table)  # inside the transaction: a fresh database keeps no ledger
+        # Before the transaction: a read that gives up (a locked ledger) can still name the session in the way.
         ledger = read_ledger(conn, schema, table)
+        conn.execute("BEGIN")
+        ensure_ledger(conn, schema, table)  # inside the transaction: a fresh database keeps no ledger
+        set_timeouts(conn, lock_timeout, statement_timeout, local=True)
         batch = pending_entries(journal.entries, ledger.latest)
         tags = [m.tag for m in batch]
         plan = build_plan(batch, server_version=conn.info.server_version)
@@ -99,7 +104,7 @@ def dry_run(conn: psycopg.Connection, journal: Journal, schema: str, table: str,
             if error is not None:
                 break
     finally:
-        if not conn.broken:
+        if not conn.broken and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             conn.execute("ROLLBACK")
         release_lock(conn, schema, table)
     return DryRunReport(tags, statements, error, lock_timeout, time.monotonic() - started)

@@ -15,7 +15,7 @@ class ExitCode(IntEnum):
     PROBLEMS = 2  # status: drift, skipped, missing files, ledger rows without a file…
     ERROR = 3  # configuration, journal or connection error
     FAILED = 4  # migrate: a statement failed (a transactional step was rolled back)
-    RETRY = 5  # migrate: another run holds the lock, or lock_timeout fired; nothing of that step was applied
+    RETRY = 5  # another run holds the lock, or a step's or one of neontui's reads' timeout fired: nothing applied
     USAGE = 64  # bad command line
     INTERNAL = 70  # a bug in neontui: a redacted crash report was written
     INTERRUPTED = 130

@@ -6,9 +6,15 @@ neontui; everything else (status, migrator, safety rules, the console) calls the
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
+import stat
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -19,6 +25,8 @@ JOURNAL_RELPATH = Path("meta") / "_journal.json"
 # First line of the file `drizzle-kit pull` writes: its SQL is commented out and fails to run (drizzle.md §1.6).
 PULL_HEADER = "-- Current sql file was generated after introspecting the database"
 POSTGRES_DIALECTS = ("postgresql", "pg")
+# The ledger's created_at is a bigint: a `when` outside it can never be recorded (drizzle-kit fails on the insert).
+BIGINT = (-(2**63), 2**63 - 1)
 
 
 def decode_sql(raw: bytes) -> str:
@@ -34,6 +42,42 @@ def drizzle_hash(raw: bytes) -> str:
 def split_statements(text: str) -> list[str]:
     """drizzle's split: on the literal marker, chunks verbatim, whatever the journal's `breakpoints` says."""
     return text.split(BREAKPOINT)
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of a regular file; OSError for anything else. Opened non-blocking, so a FIFO or a device in
+    place of a journal or a migration never leaves neontui waiting for a writer."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        with open(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
+
+
+def when_utc(when: int) -> datetime | None:
+    """A journal `when` (epoch milliseconds) as a UTC time; None when no calendar date can show it."""
+    try:
+        return datetime.fromtimestamp(when / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def check_nul_bytes(entries: Iterable[Migration]) -> None:
+    """Refuse a run before anything runs when a file holds a NUL byte: libpq ends the query text there, so the
+    rest of the file would silently not run and still be recorded as applied (drizzle-kit migrate fails on it:
+    the server answers "invalid message format"). The one check the migrator, the dry run and apply.execute call."""
+    for entry in entries:
+        if entry.nul_at is not None:
+            line, column = entry.nul_at
+            raise JournalError(f"{entry.path}:{line}:{column}: a NUL byte, which PostgreSQL cannot run (the rest of "
+                               "the file would be silently dropped): nothing was run",
+                               hint="remove the NUL byte from the file")
 
 
 @dataclass(frozen=True)
@@ -74,6 +118,15 @@ class Migration:
             line += chunk.count("\n")
         return lines
 
+    @cached_property
+    def nul_at(self) -> tuple[int, int] | None:
+        """(line, column), 1-based, of the first NUL character in the file, or None."""
+        text = self.text or ""
+        offset = text.find("\x00")
+        if offset < 0:
+            return None
+        return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+
     @property
     def valid_utf8(self) -> bool:
         if self.raw is None:
@@ -91,7 +144,7 @@ class Migration:
 
 @dataclass(frozen=True)
 class JournalIssue:
-    code: str  # "when-order", "duplicate-tag", "pulled-file", "bom", "invalid-utf8"
+    code: str  # "when-order", "duplicate-tag", "pulled-file", "bom", "invalid-utf8", "nul-byte"
     tag: str
     message: str
 
@@ -142,6 +195,13 @@ class Journal:
                     f"{entry.tag}.sql is not valid UTF-8: drizzle replaces the bad bytes with U+FFFD "
                     "before running and hashing it",
                 ))
+            if entry.nul_at is not None:
+                line, column = entry.nul_at
+                found.append(JournalIssue(
+                    "nul-byte", entry.tag,
+                    f"{entry.tag}.sql has a NUL byte at line {line}, column {column}: PostgreSQL cannot run it "
+                    "(drizzle-kit migrate fails on it without saying why); remove it",
+                ))
         return tuple(found)
 
 
@@ -149,16 +209,23 @@ def read_journal(out_dir: Path) -> Journal:
     """Read `<out>/meta/_journal.json` and every file it lists, like drizzle-orm's readMigrationFiles."""
     path = out_dir / JOURNAL_RELPATH
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))  # a BOM fails here as in node's JSON.parse
+        raw = read_regular_file(path)
     except FileNotFoundError:
         raise JournalError(f"{path}: no migrations journal (drizzle-kit says \"Can't find meta/_journal.json\")",
                            hint="run drizzle-kit generate, or pass --out if the migrations live elsewhere") from None
+    except OSError as exc:
+        raise JournalError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        # A BOM, NaN and Infinity fail here as in node's JSON.parse.
+        data = json.loads(raw.decode("utf-8"), parse_constant=_not_json, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise JournalError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except UnicodeDecodeError:
         raise JournalError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise JournalError(f"{path}: cannot read: {exc.strerror}") from None
+    except RecursionError:  # thousands of nested brackets: not a journal drizzle-kit writes
+        raise JournalError(f"{path}: invalid journal: nested too deeply") from None
+    except ValueError as exc:  # from _not_json and _json_int
+        raise JournalError(f"{path}: invalid journal: {exc}") from None
     if not isinstance(data, dict):
         raise JournalError(f"{path}: expected a JSON object at the top level")
     dialect = data.get("dialect")
@@ -176,6 +243,22 @@ def read_journal(out_dir: Path) -> Journal:
                    dialect=dialect or "postgresql", entries=entries, unlisted_files=unlisted)
 
 
+def _not_json(constant: str) -> object:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _json_int(digits: str) -> int:
+    if len(digits) > sys.get_int_max_str_digits():  # int() would raise with advice about Python internals
+        raise ValueError(f"a number {len(digits)} digits long")
+    return int(digits)
+
+
+def migration_path(out_dir: Path, tag: str) -> Path:
+    """The file drizzle reads for a journal tag: `${folder}/${tag}.sql`, so a tag "/x" or "../x" names what drizzle
+    would read, never an absolute path."""
+    return Path(f"{out_dir}/{tag}.sql")
+
+
 def _entry(path: Path, out_dir: Path, position: int, item: object) -> Migration:
     where = f"{path}: entries[{position}]"
     if not isinstance(item, dict):
@@ -183,12 +266,16 @@ def _entry(path: Path, out_dir: Path, position: int, item: object) -> Migration:
     tag, when = item.get("tag"), item.get("when")
     if not isinstance(tag, str) or not tag:
         raise JournalError(f"{where} has no \"tag\" string")
+    if "\x00" in tag:  # no file name can hold it (node's fs refuses it too)
+        raise JournalError(f"{where} has a NUL byte in its tag {tag!r}")
     if not isinstance(when, int) or isinstance(when, bool):
         raise JournalError(f"{where} ({tag}) has no integer \"when\" (got {when!r})")
+    if not BIGINT[0] <= when <= BIGINT[1]:
+        raise JournalError(f"{where} ({tag}) has a \"when\" outside the ledger's bigint created_at (got {when})")
     idx = item.get("idx")
-    sql_path = out_dir / f"{tag}.sql"
+    sql_path = migration_path(out_dir, tag)
     try:
-        raw: bytes | None = sql_path.read_bytes()
+        raw: bytes | None = read_regular_file(sql_path)
     except FileNotFoundError:
         raw = None
     except OSError as exc:

@@ -19,11 +19,11 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from neontui.core.blockers import Blocker, describe, find_blockers, touched_tables
-from neontui.core.connection import connect, parse_url
+from neontui.core.blockers import Blocker, catalog_failure, describe, find_blockers, touched_tables
+from neontui.core.connection import connect, parse_url, set_timeouts
 from neontui.core.errors import ConfigError, ExitCode, NeontuiError
-from neontui.core.journal import Journal, Migration
-from neontui.core.ledger import Ledger, read_ledger, table_identifier
+from neontui.core.journal import Journal, Migration, check_nul_bytes
+from neontui.core.ledger import Ledger, read_ledger, require_writable, table_identifier
 from neontui.core.plan import Plan, PlannedStatement, Step, build_plan
 from neontui.core.status import pending_entries
 
@@ -118,6 +118,14 @@ class PendingChanged(NeontuiError):
     exit_code = ExitCode.RETRY
 
 
+def check_reviewed(batch: list[Migration], expect: list[str] | None) -> None:
+    """Under the lock: raise PendingChanged (nothing runs) unless what is pending is the batch that was reviewed."""
+    if expect is not None and [m.tag for m in batch] != expect:
+        raise PendingChanged(f"the pending migrations changed since they were reviewed: now "
+                             f"{[m.tag for m in batch] or 'nothing'}, reviewed {expect or 'nothing'}",
+                             hint="review the new pending set and run again")
+
+
 class MigrationFailed(NeontuiError):
     """A statement failed; `committed` lists migrations that earlier, already committed steps applied."""
 
@@ -187,22 +195,31 @@ def advisory_key(schema: str, table: str) -> int:
 
 
 def ensure_ledger(conn: psycopg.Connection, schema: str, table: str) -> None:
-    """drizzle's two bookkeeping statements; CREATE SCHEMA is skipped when the schema exists, because it needs
-    the CREATE privilege on the database even then (drizzle.md §3.3)."""
-    if conn.execute("select 1 from pg_namespace where nspname = %s", (schema,)).fetchone() is None:
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
-    conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} ( id SERIAL PRIMARY KEY, hash text NOT NULL, "
-                         "created_at bigint )").format(table_identifier(schema, table)))
+    """Check that this session may write the ledger (ledger.require_writable: one clear error with the GRANT before
+    anything runs), then drizzle's two bookkeeping statements, each skipped when its object exists: even with IF NOT
+    EXISTS, CREATE SCHEMA needs the CREATE privilege on the database (drizzle.md §3.3) and CREATE TABLE the CREATE
+    privilege on the schema, which a role that only records migrations need not have."""
+    access = require_writable(conn, schema, table)
+    try:
+        if not access.schema_exists:
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        if not access.table_exists:
+            conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} ( id SERIAL PRIMARY KEY, hash text NOT NULL, "
+                                 "created_at bigint )").format(table_identifier(schema, table)))
+    except psycopg.Error as exc:
+        raise catalog_failure(conn, exc, f'create the ledger "{schema}"."{table}"', [(schema, table)]) from None
 
 
 def migrate(url: str, journal: Journal, schema: str, table: str, options: MigrateOptions = DEFAULT_OPTIONS,
-            on_event: EventHandler | None = None, *, expect: list[str] | None = None) -> MigrateReport:
-    """Connect to `url` (the direct endpoint: a pooled Neon URL is refused) and apply the pending batch."""
+            on_event: EventHandler | None = None, *, expect: list[str] | None = None,
+            deadline: float | None = None) -> MigrateReport:
+    """Connect to `url` (the direct endpoint: a pooled Neon URL is refused; `deadline`: connect's) and apply the
+    pending batch."""
     target = parse_url(url)
     if target.is_pooled:
         raise ConfigError(f"refusing the pooled endpoint {target.host}: the advisory lock and the migration "
                           "transaction need a direct session", hint="use the direct endpoint (without -pooler)")
-    with connect(url, application_name=options.application_name) as conn:
+    with connect(url, application_name=options.application_name, deadline=deadline) as conn:
         return run(conn, journal, schema, table, options, on_event, expect=expect)
 
 
@@ -216,6 +233,7 @@ def run(conn: psycopg.Connection, journal: Journal, schema: str, table: str,
     missing = [e.path for e in journal.entries if not e.exists]
     if missing:  # drizzle reads every file before it starts, and fails the same way
         raise ConfigError(f"No file {missing[0]} found: nothing was applied")
+    check_nul_bytes(journal.entries)  # before the lock and the ledger: libpq would drop the rest of such a file
     started = time.monotonic()
     waited = acquire_lock(conn, schema, table, options.lock_wait)
     try:
@@ -223,10 +241,7 @@ def run(conn: psycopg.Connection, journal: Journal, schema: str, table: str,
         ledger = read_ledger(conn, schema, table)
         batch = pending_entries(journal.entries, ledger.latest)
         batch = batch[:limit] if limit is not None else batch
-        if expect is not None and [m.tag for m in batch] != expect:
-            raise PendingChanged(f"the pending migrations changed since they were reviewed: now "
-                                 f"{[m.tag for m in batch] or 'nothing'}, reviewed {expect or 'nothing'}",
-                                 hint="review the new pending set and run again")
+        check_reviewed(batch, expect)
         version = conn.info.server_version
         plan = build_plan(batch, per_migration=options.per_migration, server_version=version)
         runner = _Runner(conn, ledger, options, on_event or (lambda _e: None))
@@ -304,19 +319,24 @@ class _Runner:
 
     def _autocommit(self, step: Step) -> None:
         (statement,) = step.statements
+        # The session's own limits (connect's catalog limits) come back right after the statement, so that the
+        # reads that follow (the failure diagnosis, the next step's bookkeeping) stay bounded.
+        session = self.conn.execute("select current_setting('lock_timeout'), current_setting('statement_timeout')"
+                                    ).fetchone()
+        error: psycopg.Error | None = None
         try:
             self._timeouts(local=False)
             self._execute(statement, transactional=False)
         except psycopg.Error as exc:
-            raise self._failure(statement, exc, transactional=False) from None
+            error = exc
         finally:
             if not self.conn.broken:
-                self.conn.execute("select set_config('lock_timeout', '0', false), "
-                                  "set_config('statement_timeout', '0', false)")
+                set_timeouts(self.conn, *session, local=False)
+        if error is not None:
+            raise self._failure(statement, error, transactional=False) from None
 
     def _timeouts(self, *, local: bool) -> None:
-        self.conn.execute("select set_config('lock_timeout', %s, %s), set_config('statement_timeout', %s, %s)",
-                          (self.options.lock_timeout, local, self.options.statement_timeout, local))
+        set_timeouts(self.conn, self.options.lock_timeout, self.options.statement_timeout, local=local)
 
     def _execute(self, statement: PlannedStatement, *, transactional: bool) -> None:
         self.emit(StatementStarted(statement.tag, statement.index, statement.summary, transactional))

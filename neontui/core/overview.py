@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from neontui import __version__
-from neontui.core.connection import DbUrl, ServerInfo, connect, direct_url, parse_url, server_info
+from neontui.core.connection import DbUrl, ServerInfo, catalog_reads, connect, direct_url, parse_url, server_info
 from neontui.core.errors import ConfigError
 from neontui.core.journal import Journal, read_journal
 from neontui.core.ledger import read_ledger
@@ -67,8 +67,10 @@ class Overview:
         }
 
 
-def load_overview(project: Project, *, on_retry: Callable[[int, str], None] | None = None) -> Overview:
-    """Read the journal (first, so a broken project fails before any network wait), then the ledger."""
+def load_overview(project: Project, *, on_retry: Callable[[int, str], None] | None = None,
+                  deadline: float | None = None) -> Overview:
+    """Read the journal (first, so a broken project fails before any network wait), then the ledger; `deadline`
+    bounds the connection (Settings.connect_deadline)."""
     dialect = project.config.dialect
     if dialect is not None and dialect != "postgresql":
         raise ConfigError(f"{project.config.path.name} says dialect: {dialect!r}; neontui works with PostgreSQL "
@@ -78,7 +80,7 @@ def load_overview(project: Project, *, on_retry: Callable[[int, str], None] | No
                           hint="set it in .env / the environment, or pass --url")
     target = parse_url(project.database_url)
     journal = read_journal(project.out_dir)
-    with connect(project.database_url, on_retry=on_retry) as conn:
+    with connect(project.database_url, on_retry=on_retry, deadline=deadline) as conn, catalog_reads(conn, target):
         server = server_info(conn, target)
         ledger = read_ledger(conn, project.ledger_schema, project.ledger_table)
     return Overview(project=project, target=target, server=server, journal=journal,

@@ -82,7 +82,7 @@ def check_prerequisites(
             checks = [_config_check(project)]
         except ConfigError as exc:
             checks = [Check("config", False, exc.message, exc.hint or f"fix {path.name} as described")]
-    checks.append(_dialect_check(cfg))
+    checks.append(dialect_check(cfg))
     checks.append(_url_check(project, url))
     root = cfg.root if cfg else (start_dir if start_dir.is_dir() else start_dir.parent)
     checks.append(_drizzle_kit_check(root.absolute()))
@@ -108,7 +108,7 @@ def _config_check(project: Project) -> Check:
     return Check("config", True, detail, None)
 
 
-def _dialect_check(cfg: DrizzleConfig | None) -> Check:
+def dialect_check(cfg: DrizzleConfig | None) -> Check:
     if cfg is None:
         return Check("dialect", False, "not checked: no config was read", None)
     name = cfg.path.name

@@ -220,8 +220,8 @@ def read_config(path: Path) -> DrizzleConfig:
     else:
         try:
             exported = parse_config_source(text)
-        except JsSyntaxError as exc:
-            raise ConfigError(f"{path}: cannot be read: {exc}") from None
+        except JsSyntaxError as exc:  # the compiler's `file:line:column:` form, which editors link to
+            raise ConfigError(f"{path}:{exc.line}:{exc.column}: syntax error: {exc.message}") from None
         except RecursionError:  # thousands of nested brackets: not a config anyone writes
             raise ConfigError(f"{path}: cannot be read: nested too deeply") from None
         if exported is None:
@@ -413,7 +413,14 @@ def _url_source(path: Path, creds: JsValue, dynamic: dict[str, str]) -> UrlSourc
 
 
 def _out_dir(root: Path, out: str) -> Path:
-    return (root / out).resolve()
+    if "\x00" in out:  # no path can hold it (node's fs refuses it too)
+        raise ConfigError(f"the migrations folder {out!r} has a NUL byte in its name")
+    try:
+        return (root / out).resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: Python 3.11's symlink loop (OSError ELOOP from 3.13 on)
+        why = getattr(exc, "strerror", None) or "a symbolic link loop"
+        raise ConfigError(f"the migrations folder {root / out} cannot be resolved: {why}",
+                          hint="point `out` (or --out) at a real directory") from None
 
 
 def _remember_url(url: str | None) -> None:

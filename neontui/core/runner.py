@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from neontui.core.connection import direct_url
 from neontui.core.drizzle_kit import SPINNER_REDRAW, binary, url_variable
@@ -96,9 +97,10 @@ class KitSession:
     `answer()` on a Prompt; `cancel()` kills the whole process group."""
 
     def __init__(self, project: Project, command: str, args: Sequence[str] = (), *, url: str | None = None,
-                 timeout: float = 600.0) -> None:
+                 timeout: float = 600.0, config: Path | None = None) -> None:
+        """`config`: another config file for the project's drizzle-kit (still run from the project's root)."""
         self.project, self.command, self.timeout = project, command, timeout
-        self.argv = (str(binary(project)), command, *args, "--config", str(project.config.path))
+        self.argv = (str(binary(project)), command, *args, "--config", str(config or project.config.path))
         self.env = {**os.environ, "FORCE_COLOR": "0", "NO_UPDATE_NOTIFIER": "1", "TERM": "xterm"}
         self.switch: str | None = None
         url = url if url is not None else project.database_url

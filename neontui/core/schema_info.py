@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import psycopg
 
-from neontui.core.errors import NeontuiError
+from neontui.core.blockers import catalog_failure
 
 _COLUMNS = """
 select n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
@@ -21,4 +21,4 @@ def column_types(conn: psycopg.Connection) -> dict[tuple[str, str, str], str]:
     try:
         return {(s, t, c): type_ for s, t, c, type_ in conn.execute(_COLUMNS)}
     except psycopg.Error as exc:
-        raise NeontuiError(f"cannot read the column types: {exc}") from None
+        raise catalog_failure(conn, exc, "read the column types") from None

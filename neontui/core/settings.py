@@ -13,6 +13,8 @@ Schema (every key is optional; unknown keys and wrong types are errors naming th
                                     # not this file's); absolute paths and ~ work too; default .neontui/audit.jsonl
     lock_timeout = "5s"             # PostgreSQL duration, set by the migrator (SET LOCAL lock_timeout)
     statement_timeout = "0"         # PostgreSQL duration; "0" disables the limit
+    connect_timeout = "15s"         # all attempts of one connection together (a bare number is seconds);
+                                    # the NEONTUI_CONNECT_TIMEOUT environment variable wins over it
 
     [keys]                          # remap console actions by id (neontui's help screen lists them), e.g.
     migrate = "M,f6"
@@ -32,9 +34,10 @@ In `pyproject.toml` the same keys live under `[tool.neontui]` and `[tool.neontui
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,19 +45,35 @@ from typing import Any
 from neontui.core.errors import ConfigError
 from neontui.core.project import up_to_repo_root  # the same "repository root" as drizzle config discovery
 
-__all__ = ["PYPROJECT", "SETTINGS_FILE", "Settings", "Target", "find_settings_file", "load_settings"]
+__all__ = ["PYPROJECT", "SETTINGS_FILE", "Settings", "Target", "find_settings_file", "load_settings",
+           "postgres_duration"]
 
 SETTINGS_FILE = "neontui.toml"
 PYPROJECT = "pyproject.toml"
 
 # A PostgreSQL duration as SET lock_timeout accepts it: a number with an optional unit (no unit = milliseconds).
 # Checked here so the migrator can interpolate it into SET LOCAL without quoting surprises.
-_DURATION = re.compile(r"\d+(?:\.\d+)?\s*(?:us|ms|s|min|h|d)?")
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TARGET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")  # also typed on the command line as --target NAME
 
-_TOP_KEYS = ("audit_log", "default_target", "keys", "lock_timeout", "statement_timeout", "targets")
+_TOP_KEYS = ("audit_log", "connect_timeout", "default_target", "keys", "lock_timeout", "statement_timeout", "targets")
+_SECONDS_PER_UNIT = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
 _TARGET_KEYS = ("url_env", "production", "allow_push", "database")
+DURATION_LIMIT_MS = 2**31 - 1  # PostgreSQL's maximum lock_timeout and statement_timeout (about 24.8 days)
+
+
+def postgres_duration(text: str) -> str:
+    """`text` stripped, when SET lock_timeout / statement_timeout accept it; ValueError saying why otherwise.
+    The one check of a timeout value, for neontui.toml and the command line alike."""
+    value = text.strip()
+    match = _DURATION.fullmatch(value)
+    if match is None:
+        raise ValueError(f'must be a PostgreSQL duration like "5s", "500ms", "1min" or "0", found {text!r}')
+    number, unit = match.groups()
+    if round(float(number) * _SECONDS_PER_UNIT[unit or "ms"] * 1000) > DURATION_LIMIT_MS:  # PostgreSQL rounds too
+        raise ValueError(f"must be at most {DURATION_LIMIT_MS}ms (about 24 days), found {text!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -73,6 +92,7 @@ class Settings:
     default_target: str | None = None
     lock_timeout: str | None = None
     statement_timeout: str | None = None
+    connect_timeout: float | None = None  # seconds; None: not set in the file
     audit_log: str | None = None  # as written; AuditLog.for_project resolves it against the project root
     keys: dict[str, str] = field(default_factory=dict, hash=False)  # console action id → keys, e.g. "M,f6"
 
@@ -82,6 +102,32 @@ class Settings:
         if self.path is None:
             return "no neontui.toml"
         return f"[tool.neontui] in {PYPROJECT}" if self.path.name == PYPROJECT else self.path.name
+
+    def connect_deadline(self, environ: Mapping[str, str] | None = None) -> float:
+        """Seconds that one connection may take, all attempts together: NEONTUI_CONNECT_TIMEOUT, else
+        connect_timeout here, else DEFAULT_CONNECT_DEADLINE."""
+        # Imported here: the database driver is loaded only by code that is about to connect.
+        from neontui.core.connection import CONNECT_TIMEOUT_ENV, DEFAULT_CONNECT_DEADLINE
+
+        value = (os.environ if environ is None else environ).get(CONNECT_TIMEOUT_ENV, "").strip()
+        if value:
+            seconds = _connect_seconds(value)
+            if seconds is None:
+                raise ConfigError(f"{CONNECT_TIMEOUT_ENV} must be a positive duration like \"15s\", \"1min\" or 30 "
+                                  f"(seconds), found {value!r}")
+            return seconds
+        return self.connect_timeout if self.connect_timeout is not None else DEFAULT_CONNECT_DEADLINE
+
+
+def _connect_seconds(text: str) -> float | None:
+    """A positive duration in seconds ("15s", "500ms", "1min"; a bare number is seconds, as libpq's
+    connect_timeout), or None when `text` is not one."""
+    match = _DURATION.fullmatch(text.strip())
+    if match is None:
+        return None
+    number, unit = match.groups()
+    seconds = float(number) * _SECONDS_PER_UNIT[unit or "s"]
+    return seconds if seconds > 0 else None
 
 
 def find_settings_file(root: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -163,9 +209,10 @@ def _build(path: Path, table: dict[str, Any], prefix: str) -> Settings:
 
     def duration(key: str) -> str | None:
         value = string(table, key, key)
-        if value is not None and not _DURATION.fullmatch(value.strip()):
-            raise fail(key, f'must be a PostgreSQL duration like "5s", "500ms", "1min" or "0", found {value!r}')
-        return value.strip() if value is not None else None
+        try:
+            return None if value is None else postgres_duration(value)
+        except ValueError as exc:
+            raise fail(key, str(exc)) from None
 
     unknown(table, _TOP_KEYS, "")
     raw_targets = table.get("targets", {})
@@ -200,6 +247,13 @@ def _build(path: Path, table: dict[str, Any], prefix: str) -> Settings:
     if audit_log is not None and audit_log.endswith(("/", "\\")):
         raise fail("audit_log", f"must name a file, not a directory, found {audit_log!r}")
 
+    connect_timeout = None
+    if (raw := string(table, "connect_timeout", "connect_timeout")) is not None:
+        connect_timeout = _connect_seconds(raw)
+        if connect_timeout is None:
+            raise fail("connect_timeout", f'must be a positive duration like "15s", "1min" or "30" (seconds), found '
+                                          f"{raw!r}")
+
     raw_keys = table.get("keys", {})
     if not isinstance(raw_keys, dict):
         raise fail("keys", f"must be a table of action = \"keys\", found {_type(raw_keys)}")
@@ -212,5 +266,6 @@ def _build(path: Path, table: dict[str, Any], prefix: str) -> Settings:
         default_target=default_target,
         lock_timeout=duration("lock_timeout"),
         statement_timeout=duration("statement_timeout"),
+        connect_timeout=connect_timeout,
         audit_log=audit_log,
     )

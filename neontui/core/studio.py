@@ -38,6 +38,8 @@ from neontui.core.project import Project
 
 STUDIO_URL = "https://local.drizzle.studio"
 DEFAULT_PORT = 4983
+# 0 would make node pick a port that the printed URL names but we could not check beforehand
+PORTS = range(1, 65536)
 DEFAULT_HOST = "127.0.0.1"
 
 _READY = re.compile(r"is up and running on (?P<url>\S+)")
@@ -68,8 +70,7 @@ class Studio:
 
     def __init__(self, project: Project, *, port: int = DEFAULT_PORT, host: str = DEFAULT_HOST,
                  url: str | None = None, startup_timeout: float = 60.0) -> None:
-        if not 1 <= port <= 65535:
-            # 0 would make node pick a port that the printed URL names but we could not check beforehand
+        if port not in PORTS:
             raise StudioError(f"invalid studio port {port}: use a number from 1 to 65535")
         self.project = project
         self.port = port

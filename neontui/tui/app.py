@@ -1,13 +1,17 @@
-"""The console: panes wired to workers. All I/O runs in thread workers that post messages; every action that
-changes the database asks the core's policy (through neontui.core.gate) before anything runs."""
+"""The console: panes wired to workers. All I/O runs in thread workers that post messages (the read-only load in
+a daemon thread, see _in_daemon_thread); every action that changes the database asks the core's policy (through
+neontui.core.gate) before anything runs."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import queue
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -47,6 +51,38 @@ class Options:
 
 
 RUN_ACTIONS = ("migrate", "dry_run", "generate", "check", "push")
+T = TypeVar("T")
+
+
+async def _in_daemon_thread(work: Callable[[], T], name: str) -> T:
+    """`work()` in a daemon thread, awaited: only for work the process may abandon at exit (database reads; state
+    files are written atomically). Textual runs thread workers in the event loop's executor, and both asyncio.run
+    and the interpreter join its threads before the process ends, so `q` would wait for a worker stuck connecting
+    to a server that never answers; nothing waits for a daemon thread. A cancelled await (a newer exclusive load)
+    simply drops the result."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def deliver(result: T | None, error: Exception | None) -> None:  # on the loop
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)  # re-raised by the await: the worker's own error handling applies
+        else:
+            future.set_result(result)  # type: ignore[arg-type]
+
+    def target() -> None:
+        result: T | None = None
+        error: Exception | None = None
+        try:
+            result = work()
+        except Exception as exc:
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop has closed: the console quit, nobody is waiting
+            loop.call_soon_threadsafe(deliver, result, error)
+
+    threading.Thread(target=target, name=name, daemon=True).start()
+    return await future
 
 
 class Loaded(Message):
@@ -111,22 +147,26 @@ class NeontuiApp(App[int]):
 
     # --- loading ---------------------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def load(self) -> None:
-        from neontui.core.gate import open_gate
-        from neontui.core.project import load_project
-
-        o = self.options
+    @work(exclusive=True, group="load", exit_on_error=False)
+    async def load(self) -> None:
         try:
-            project = load_project(o.project_dir, config=o.config, out=o.out, url=o.url)
-            status = self.query_one("#status", StatusBar)
-            gate = open_gate(project, env_flag=o.env, target_name=o.target, review=True,
-                             on_retry=lambda n, why: self.call_from_thread(
-                                 status.update, redact(f"connecting… database not ready ({why}); retry {n}")))
+            gate = await _in_daemon_thread(self._open_gate, "neontui load")
         except NeontuiError as exc:
             self.post_message(Failed("load", exc.one_line()))
             return
         self.post_message(Loaded(gate))
+
+    def _open_gate(self) -> Gate:
+        """Project, status and review, in the load's daemon thread: nothing here must finish before an exit."""
+        from neontui.core.gate import open_gate
+        from neontui.core.project import load_project
+
+        o = self.options
+        project = load_project(o.project_dir, config=o.config, out=o.out, url=o.url)
+        status = self.query_one("#status", StatusBar)
+        return open_gate(project, env_flag=o.env, target_name=o.target, review=True,
+                         on_retry=lambda n, why: self.call_from_thread(
+                             status.update, redact(f"connecting… database not ready ({why}); retry {n}")))
 
     @on(Loaded)
     def show_loaded(self, message: Loaded) -> None:
@@ -230,19 +270,21 @@ class NeontuiApp(App[int]):
         if not gate.pending.migrations:
             self.notify("Nothing pending", title="Migrate")
             return
-        decision = gate.decide(DRY_RUN if dry else MIGRATE)
+        action = DRY_RUN if dry else MIGRATE
+        decision = gate.decide(action)
         if decision.allowed:
             self._run(dry, None)
             return
-        if decision.confirmation and all(r.startswith("type the database name") for r in decision.reasons):
+        database = gate.confirmation_to_ask(action, decision)
+        if database is not None:
             lines = [f"{m.tag}: {sum(1 for f in gate.review.findings if f.tag == m.tag and not f.suppressed)} "
                      "finding(s)" for m in gate.pending.migrations]
             lines.append("A restore point (server time and WAL LSN) is recorded right before the run.")
-            self.push_screen(ConfirmDialog("Apply to PRODUCTION", lines, decision.confirmation),
+            self.push_screen(ConfirmDialog("Apply to PRODUCTION", lines, database),
                              lambda typed: self._run(dry, typed) if typed is not None else None)
             return
         self.notify("\n".join(decision.reasons), title=f"{'Dry run' if dry else 'Migrate'} locked",
-                    severity="error", timeout=10)
+                    severity="error", timeout=10, markup=False)
 
     def _run(self, dry: bool, typed: str | None) -> None:
         self.running = True
@@ -266,7 +308,8 @@ class NeontuiApp(App[int]):
         outcome = message.outcome
         log = self.query_one("#log", LogPane)
         if not outcome.decision.allowed:
-            self.notify("\n".join(outcome.decision.reasons), title="Refused", severity="error", timeout=10)
+            self.notify("\n".join(outcome.decision.reasons), title="Refused", severity="error", timeout=10,
+                        markup=False)
             return
         failure = outcome.error or (outcome.dry.error if outcome.dry is not None else None)
         if failure is not None:
@@ -332,12 +375,25 @@ class NeontuiApp(App[int]):
         if self.gate is None or self.running:
             return
         decision = self.gate.decide(PUSH)  # push is a development tool: the policy decides
+        database = self.gate.confirmation_to_ask(PUSH, decision)
+        if database is None:
+            self._push(None)
+            return
+        lines = ["drizzle-kit push changes the database to match the schema directly: no migration file, no "
+                 "transaction (statements before an error stay applied) and no restore point."]
+        self.push_screen(ConfirmDialog("Push to PRODUCTION", lines, database),
+                         lambda typed: self._push(typed) if typed is not None else None)
+
+    def _push(self, typed: str | None) -> None:
+        assert self.gate is not None
+        decision = self.gate.decide(PUSH, typed)  # again with the typed name: the dialog only collects it
         if not decision.allowed:
             self.notify("\n".join(decision.reasons), title="Push locked", severity="error", timeout=10,
                         markup=False)
             return
-        self.running = True
-        self.run_push()
+        if not self.running:  # a run may have started (an F-key) while the dialog was open
+            self.running = True
+            self.run_push()
 
     @work(thread=True, group="run", exit_on_error=False)
     def run_push(self) -> None:

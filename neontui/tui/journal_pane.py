@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
 
 from textual.message import Message
 from textual.widgets import DataTable
 
+from neontui.core.journal import when_utc
 from neontui.core.safety import Finding
 from neontui.core.status import MigrationStatus, State
 
@@ -41,7 +41,8 @@ class JournalPane(DataTable):
         self.clear()
         for m in migrations:
             symbol, color = SYMBOLS[m.state]
-            when = datetime.fromtimestamp(m.when / 1000, UTC).strftime("%m-%d %H:%M") if m.when else ""
+            at = when_utc(m.when) if m.when else None
+            when = at.strftime("%m-%d %H:%M") if at else str(m.when or "")
             state = f"[{color}]{symbol} {m.state}[/]"
             count = per_tag.get(m.tag or "", 0)
             self.add_row("" if m.idx is None else str(m.idx), m.tag or "(ledger row)", state,

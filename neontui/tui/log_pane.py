@@ -24,6 +24,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Log, Static
 
+from neontui.core.paths import state_dir
 from neontui.core.redact import display_text
 
 MAX_LINES = 10_000
@@ -38,9 +39,7 @@ def _clean_batch(raw: list[str]) -> list[str]:
 
 def logs_dir() -> Path:
     """`$XDG_STATE_HOME/neontui/logs`, else `~/.local/state/neontui/logs`."""
-    state = os.environ.get("XDG_STATE_HOME")
-    base = Path(state) if state else Path.home() / ".local" / "state"
-    return base / "neontui" / "logs"
+    return state_dir() / "logs"
 
 
 def default_transcript_path() -> Path:

@@ -183,6 +183,8 @@ _RULES = [
          "it (drizzle splits files on --> statement-breakpoint without looking at quotes or $$ bodies).",
          "fix the SQL; check for a breakpoint inside a string or function body, or a byte order mark",
          ("syntax-error",)),
+    Rule("nul-byte", OTHER, ERR, "The file contains a NUL byte, which PostgreSQL cannot receive in a query: drizzle-kit migrate fails without saying why (the server answers \"invalid message format\", 08P01), and a client that hands the SQL over as a C string (libpq, psql) silently stops at it, so only the text before it runs. neontui refuses to run the file.",
+         "delete the NUL byte (a bad merge, an encoding conversion or a binary paste put it there); SQL never needs one"),
     # advisory
     Rule("missing-lock-timeout", OTHER, INFO, "This statement takes a strong lock and no lock_timeout was set before it; "
          "waiting behind a long transaction would queue every query on the table.",

@@ -183,6 +183,14 @@ class _Reviewer:
     def _chunk(self, src: _SourceState, index: int, chunk: str, handlers: Mapping[str, Any], after: Any) -> None:
         if not chunk.strip():
             return
+        if "\x00" in chunk:
+            start = _first_token(chunk, 0)
+            stmt = Statement(self, src, index, chunk, None, start, len(chunk), {},
+                             src.ignores.between(src.region_start, src.offset + start))
+            stmt.report("nul-byte", "a NUL byte: PostgreSQL cannot receive it, and the rest of the file would "
+                        "silently not run", at=chunk.index("\x00"))
+            # libpg_query stops at the NUL too: review the text after it as well (same length, same positions).
+            chunk = chunk.replace("\x00", " ")
         try:
             stmts = parse(chunk)
         except SqlSyntaxError as exc:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from neontui.core.errors import UsageError
-from neontui.core.journal import JOURNAL_RELPATH, Journal, Migration, decode_sql, read_journal
+from neontui.core.journal import JOURNAL_RELPATH, Journal, Migration, decode_sql, read_journal, read_regular_file
 from neontui.core.safety.engine import Source
 
 if TYPE_CHECKING:
@@ -45,27 +45,32 @@ def sources_from_paths(paths: Sequence[Path]) -> list[Source]:
 
 
 def pending_sources(project: Project, *, with_columns: bool = True,
-                    on_retry: Callable[[int, str], None] | None = None) -> Pending:
-    """The migrations drizzle would run next, with the server's version and (for the review) column types."""
+                    on_retry: Callable[[int, str], None] | None = None, deadline: float | None = None) -> Pending:
+    """The migrations drizzle would run next, with the server's version and (for the review) column types;
+    `deadline` bounds each connection (Settings.connect_deadline)."""
     # Imported here: linting files needs no database driver, and psycopg is most of neontui's start-up time.
-    from neontui.core.connection import connect
     from neontui.core.overview import load_overview
-    from neontui.core.schema_info import column_types
 
-    overview = load_overview(project, on_retry=on_retry)
+    overview = load_overview(project, on_retry=on_retry, deadline=deadline)
     pending = set(overview.status.would_run_next)
     migrations = [e for e in overview.journal.entries if e.tag in pending]
     sources = [Source(e.tag, e.text, str(e.path)) for e in migrations if e.text is not None]
-    types: dict[tuple[str, str, str], str] = {}
-    if with_columns:
-        with connect(project.database_url or "") as conn:
-            types = column_types(conn)
-    return Pending(overview.journal, overview, migrations, sources, overview.server.version_num,
-                   overview.server.database, types)
+    pending = Pending(overview.journal, overview, migrations, sources, overview.server.version_num,
+                      overview.server.database, {})
+    return with_column_types(pending, project, deadline=deadline) if with_columns else pending
+
+
+def with_column_types(pending: Pending, project: Project, *, deadline: float | None = None) -> Pending:
+    """`pending` with the live column types, which make the review precise (a widening is not a rewrite)."""
+    from neontui.core.connection import catalog_reads, connect
+    from neontui.core.schema_info import column_types
+
+    with connect(project.database_url or "", deadline=deadline) as conn, catalog_reads(conn, pending.overview.target):
+        return replace(pending, column_types=column_types(conn))
 
 
 def _file(path: Path) -> Source:
     try:
-        return Source(path.stem, decode_sql(path.read_bytes()), str(path))
+        return Source(path.stem, decode_sql(read_regular_file(path)), str(path))  # a FIFO never hangs lint
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
