@@ -15,7 +15,6 @@ a tool with a failed run is reported as failed, with its error, and no time.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shutil
@@ -34,37 +33,16 @@ from psycopg import sql
 
 from benchmarks.common import bench_main
 from benchmarks.generate import Schema, project
-from neontui.core.connection import with_database
-from neontui.core.journal import read_journal
+from neontui.core.db.url import with_database
+from neontui.core.drizzle.journal import read_journal
 
 RUN_TIMEOUT = 180.0  # one apply
 TOOL_TIMEOUT = 60.0  # --help, --version, admin statements
 TOOLS = ("neontui", "drizzle-kit", "psql -1")
-# neontui's migrator as a subprocess where `neontui migrate` does not exist (argv: out folder, database URL);
-# `apply_pending` was renamed `run` when the CLI came.
-FALLBACK = ("import sys; from pathlib import Path; from neontui.core import migrator; "
-            "from neontui.core.connection import connect; from neontui.core.journal import read_journal; "
-            "apply = getattr(migrator, 'apply_pending', None) or migrator.run; "
-            "apply(connect(sys.argv[2]), read_journal(Path(sys.argv[1])), 'drizzle', '__drizzle_migrations')")
-
-
-@functools.cache
-def neontui_cli() -> bool:
-    """Whether `neontui migrate` exists. Before it did, `neontui migrate --help` fell through to `status`."""
-    try:
-        done = subprocess.run([sys.executable, "-m", "neontui", "migrate", "--help"], capture_output=True,
-                              text=True, timeout=TOOL_TIMEOUT, stdin=subprocess.DEVNULL, env=_env())
-    except (subprocess.SubprocessError, OSError):
-        return False
-    return done.returncode == 0 and "usage: neontui migrate" in done.stdout
-
 
 def neontui_apply(project_dir: Path, url: str) -> subprocess.CompletedProcess[str]:
     """Apply every migration of the project with neontui, in a process of its own."""
-    if neontui_cli():
-        argv = [sys.executable, "-m", "neontui", "migrate", str(project_dir), "--url", url, "--json"]
-    else:
-        argv = [sys.executable, "-c", FALLBACK, str(project_dir / "drizzle"), url]
+    argv = [sys.executable, "-m", "neontui", "migrate", str(project_dir), "--url", url, "--json"]
     return subprocess.run(argv, cwd=project_dir, env=_env(DATABASE_URL=url), capture_output=True, text=True,
                           timeout=RUN_TIMEOUT, stdin=subprocess.DEVNULL)
 
@@ -195,7 +173,7 @@ def timed_apply(apply: Apply, root: Path, url: str, tables: set[str],
 
 def run(quick: bool = False) -> dict[str, Any]:
     runs, count = (3, 30) if quick else (5, 300)
-    from neontui.core.embedded import start_embedded
+    from neontui.core.db.embedded import start_embedded
 
     with tempfile.TemporaryDirectory(prefix="neontui-bench-apply-") as tmp:
         root = Path(tmp) / "project"
@@ -253,7 +231,7 @@ def run(quick: bool = False) -> dict[str, Any]:
 
         versions = {
             "server": f"PostgreSQL {server_version} (embedded)",
-            "neontui": "neontui migrate" if neontui_cli() else "neontui.core.migrator via python -c (no CLI yet)",
+            "neontui": "neontui migrate",
             "drizzle-kit": _version([str(root / "node_modules" / ".bin" / "drizzle-kit"), "--version"], root)
             if modules is not None else None,
             "psql": _version([psql, "--version"]) if psql else None,

@@ -84,9 +84,10 @@ def template_database(admin_url: str, out: Path, applied: int) -> str:
     """A database with the project's first `applied` migrations, to clone per run (CREATE DATABASE … TEMPLATE)."""
     import psycopg
 
-    from neontui.core.connection import connect, with_database
-    from neontui.core.journal import read_journal
-    from neontui.core.migrator import run
+    from neontui.core.db.connect import connect
+    from neontui.core.db.url import with_database
+    from neontui.core.drizzle.journal import read_journal
+    from neontui.core.migrate.migrator import run
 
     name = f"console_tmpl_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
@@ -99,7 +100,7 @@ def template_database(admin_url: str, out: Path, applied: int) -> str:
 def clone(admin_url: str, template: str) -> tuple[str, str]:
     import psycopg
 
-    from neontui.core.connection import with_database
+    from neontui.core.db.url import with_database
 
     name = f"console_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
@@ -116,7 +117,7 @@ def drop(admin_url: str, name: str) -> None:
 
 def run(quick: bool = False) -> dict[str, Any]:
     from benchmarks.generate import project
-    from neontui.core.embedded import start_embedded
+    from neontui.core.db.embedded import start_embedded
 
     runs, count = (2, 30) if quick else (5, 300)
     size = 500_000 if quick else 5_000_000

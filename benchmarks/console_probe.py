@@ -68,8 +68,8 @@ async def sql(out_dir: str) -> dict[str, Any]:
     from textual import events
     from textual.app import App, ComposeResult
 
-    from neontui.core.journal import read_journal
-    from neontui.tui.sql_pane import SqlPane
+    from neontui.core.drizzle.journal import read_journal
+    from neontui.tui.widgets.sql_pane import SqlPane
 
     entries = read_journal(Path(out_dir)).entries
 
@@ -116,7 +116,7 @@ def log_lines(count: int) -> list[str]:
 async def log(count: int) -> dict[str, Any]:
     from textual.app import App, ComposeResult
 
-    from neontui.tui.log_pane import LogPane
+    from neontui.tui.widgets.log_pane import LogPane
 
     lines = log_lines(count)
     batch = 1_000

@@ -58,7 +58,7 @@ def timed(argv: list[str], runs: int, limit: float | None = None) -> dict[str, A
 
 
 def in_process(out: Path, runs: int) -> dict[str, Any]:
-    from neontui.core.journal import read_journal
+    from neontui.core.drizzle.journal import read_journal
     from neontui.core.safety import analyze_migrations
 
     entries = read_journal(out).entries

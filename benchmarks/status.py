@@ -33,9 +33,9 @@ import psycopg
 from benchmarks.apply import Databases, _env, _error, _version, find_drizzle_kit, ratio, seconds, summary
 from benchmarks.common import bench_main
 from benchmarks.generate import project
-from neontui.core.connection import connect
-from neontui.core.journal import read_journal
-from neontui.core.migrator import run as migrator_run
+from neontui.core.db.connect import connect
+from neontui.core.drizzle.journal import read_journal
+from neontui.core.migrate.migrator import run as migrator_run
 
 RUN_TIMEOUT = 180.0  # one status / migrate run
 TOOL_TIMEOUT = 60.0
@@ -131,7 +131,7 @@ def timed(tool: Tool, name: str, root: Path, url: str) -> tuple[float | None, st
 
 
 def run(quick: bool = False) -> dict[str, Any]:
-    from neontui.core.embedded import start_embedded
+    from neontui.core.db.embedded import start_embedded
 
     runs, counts = (3, (30, 300)) if quick else (5, (30, 300, 10_000))
     modules, drizzle_missing = find_drizzle_kit()

@@ -1,3 +1,3 @@
-from neontui.cli import main
+from neontui.cli.main import main
 
 raise SystemExit(main())

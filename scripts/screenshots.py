@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from neontui.core.demo import create_demo
+from neontui.core.actions.demo import create_demo
 from neontui.tui.app import NeontuiApp, Options
 
 SIZE = (132, 40)

@@ -11,8 +11,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from neontui.core.connection import with_database
-from neontui.core.embedded import start_embedded
+from neontui.core.db.embedded import start_embedded
+from neontui.core.db.url import with_database
 
 
 @pytest.fixture(autouse=True)

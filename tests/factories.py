@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from neontui.core.connection import connect
-from neontui.core.journal import read_journal
-from neontui.core.ledger import Ledger, LedgerRow
-from neontui.core.migrator import run
+from neontui.core.db.connect import connect
+from neontui.core.drizzle.journal import read_journal
+from neontui.core.drizzle.ledger import Ledger, LedgerRow
+from neontui.core.migrate.migrator import run
 
 CONFIG_TS = """import { defineConfig } from 'drizzle-kit';
 export default defineConfig({

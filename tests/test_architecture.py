@@ -13,7 +13,8 @@ CORE = Path(neontui.core.__file__).parent
 
 
 def test_core_imports_no_ui_library():
-    modules = sorted(f"neontui.core.{p.stem}" for p in CORE.glob("*.py") if p.stem != "__init__")
+    modules = sorted(".".join(("neontui", "core", *p.relative_to(CORE).with_suffix("").parts))
+                     for p in CORE.rglob("*.py") if p.stem != "__init__")
     code = ("import importlib, sys\n"
             f"for name in {modules!r}: importlib.import_module(name)\n"
             "print(','.join(sorted(m for m in ('textual', 'rich') if m in sys.modules)))")

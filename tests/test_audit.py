@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from neontui.core import audit
-from neontui.core.audit import AuditLog, AuditRecord, build_record, format_records, git_state, serialize
-from neontui.core.checklist import Checklist
-from neontui.core.environment import Environment
-from neontui.core.journal import Migration, drizzle_hash
-from neontui.core.restore import RestorePoint
+from neontui.core.actions import audit
+from neontui.core.actions.audit import AuditLog, AuditRecord, build_record, format_records, git_state, serialize
+from neontui.core.drizzle.journal import Migration, drizzle_hash
+from neontui.core.gate.checklist import Checklist
+from neontui.core.gate.environment import Environment
+from neontui.core.gate.settings import Settings
+from neontui.core.migrate.restore import RestorePoint
 from neontui.core.safety.model import DangerClass, Finding, Severity
-from neontui.core.settings import Settings
 
 PASSWORD = "S3cret-pw-123"
 URL = f"postgresql://app:{PASSWORD}@127.0.0.1:5432/app"
@@ -256,7 +256,7 @@ def test_concurrent_writers_never_interleave(tmp_path: Path) -> None:
     code = textwrap.dedent(f"""
         import sys
         from pathlib import Path
-        from neontui.core.audit import AuditLog, build_record
+        from neontui.core.actions.audit import AuditLog, build_record
         log = AuditLog(Path({str(path)!r}))
         me = sys.argv[1]
         for i in range(40):

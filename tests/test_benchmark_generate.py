@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 
 from benchmarks.generate import B, Schema, big_migration, project
-from neontui.core.journal import read_journal, split_statements
+from neontui.core.drizzle.journal import read_journal, split_statements
 
 ROOT = Path(__file__).resolve().parent.parent
 

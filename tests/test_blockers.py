@@ -9,9 +9,10 @@ from collections.abc import Callable
 import psycopg
 import pytest
 
-from neontui.core.blockers import Blocker, describe, find_blockers, touched_tables
-from neontui.core.connection import connect
-from neontui.core.journal import split_statements
+from neontui.core.db.blockers import Blocker, describe, find_blockers
+from neontui.core.db.connect import connect
+from neontui.core.drizzle.journal import split_statements
+from neontui.core.sql.statements import touched_tables
 
 WAIT_S = 5.0  # upper bound of every wait in this file
 

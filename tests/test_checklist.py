@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from neontui.core.checklist import (
+from neontui.core.gate.checklist import (
     Checklist,
     ChecklistError,
     ChecklistState,

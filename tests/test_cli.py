@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from neontui.core.connection import with_database
+from neontui.core.db.url import with_database
 from tests.factories import sql_project
 
 SECRET = "Sup3r-Secret-Pw"
@@ -115,7 +115,7 @@ def test_json_mode_reports_errors_as_json(tmp_path):
 
 
 def test_unexpected_exception_writes_a_redacted_crash_report(tmp_path, monkeypatch, capsys):
-    from neontui import cli
+    from neontui.cli import main as cli
 
     def explode(*_args):
         raise RuntimeError(f"boom with postgresql://app:{SECRET}@host/db")
@@ -157,9 +157,9 @@ def test_demo_creates_sample_with_applied_and_risky_pending_migrations(tmp_path)
 
 @pytest.mark.drizzle
 def test_demo_install_makes_drizzle_kit_actions_work(tmp_path):
-    from neontui.core.demo import create_demo, install_drizzle_kit
-    from neontui.core.kit_commands import check
-    from neontui.core.project import load_project
+    from neontui.core.actions.demo import create_demo, install_drizzle_kit
+    from neontui.core.drizzle.project import load_project
+    from neontui.core.kit.commands import check
 
     demo = create_demo(tmp_path / "demo")
     install_drizzle_kit(demo.project_dir)

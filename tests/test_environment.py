@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from neontui.core.connection import ServerIdentity, ServerInfo
-from neontui.core.environment import UNKNOWN_REMOTE, Downgrade, Environment, classify, resolve_target, same_target
+from neontui.core.db.connect import ServerIdentity, ServerInfo
 from neontui.core.errors import ConfigError
-from neontui.core.settings import Settings, Target
+from neontui.core.gate.environment import UNKNOWN_REMOTE, Downgrade, Environment, classify, resolve_target, same_target
+from neontui.core.gate.settings import Settings, Target
 
 NEON = "postgresql://app:secret-pw@ep-cool-darkness-a1b2c3d4.us-east-2.aws.neon.tech/neondb?sslmode=require"
 LOCAL = "postgresql://app:pw@localhost:5432/app"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from neontui.core.checklist import ChecklistStore
-from neontui.core.gate import open_gate
-from neontui.core.project import load_project
+from neontui.core.drizzle.project import load_project
+from neontui.core.gate.checklist import ChecklistStore
+from neontui.core.gate.gate import open_gate
 from tests.factories import sql_project
 
 SEED = ("reviewed", "no-destructive-without-backup", "backwards-compatible", "tested-in-development", "backup-taken")

@@ -29,9 +29,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from neontui.core.connection import parse_url, with_database
+from neontui.core.db.url import parse_url, with_database
 from neontui.tui.app import NeontuiApp, Options
-from neontui.tui.dialogs import ConfirmDialog
+from neontui.tui.screens.dialogs import ConfirmDialog
 from tests.factories import sql_project
 from tests.test_cli_migrate import neontui, rows
 from tests.test_tui_app import settle

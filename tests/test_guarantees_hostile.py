@@ -23,12 +23,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from neontui.core.dryrun import dry_run
+from neontui.core.drizzle.journal import read_journal
+from neontui.core.drizzle.project import read_config
 from neontui.core.errors import ConfigError, JournalError
-from neontui.core.journal import read_journal
-from neontui.core.migrator import run
-from neontui.core.project import read_config
-from neontui.core.settings import load_settings
+from neontui.core.gate.settings import load_settings
+from neontui.core.migrate.dryrun import dry_run
+from neontui.core.migrate.migrator import run
 from tests.drizzle_env import run_drizzle_kit
 from tests.drizzle_project import write_project
 from tests.factories import entry, sql_project

@@ -21,11 +21,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from neontui.core.apply import Engine, execute
-from neontui.core.checklist import ChecklistStore
-from neontui.core.gate import open_gate
-from neontui.core.journal import drizzle_hash, read_journal
-from neontui.core.project import load_project
+from neontui.core.actions.migrate import Engine, execute
+from neontui.core.drizzle.journal import drizzle_hash, read_journal
+from neontui.core.drizzle.project import load_project
+from neontui.core.gate.checklist import ChecklistStore
+from neontui.core.gate.gate import open_gate
 from neontui.core.safety import RunMode
 from tests.drizzle_project import write_project
 from tests.factories import sql_project

@@ -27,7 +27,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from neontui.core.connection import parse_url
+from neontui.core.db.url import parse_url
 from neontui.core.errors import ExitCode
 from tests.factories import sql_project
 from tests.test_cli import assert_one_line_error, neontui

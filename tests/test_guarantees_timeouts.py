@@ -28,21 +28,21 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from neontui.core.apply import execute
-from neontui.core.blockers import ReadTimedOut
-from neontui.core.connection import (
+from neontui.core.actions.migrate import execute
+from neontui.core.db.blockers import ReadTimedOut
+from neontui.core.db.connect import (
     CATALOG_LOCK_TIMEOUT,
     CATALOG_STATEMENT_TIMEOUT,
     catalog_reads,
     connect,
-    parse_url,
     set_timeouts,
 )
+from neontui.core.db.url import parse_url
+from neontui.core.drizzle.journal import read_journal
+from neontui.core.drizzle.project import load_project
 from neontui.core.errors import ExitCode
-from neontui.core.gate import open_gate
-from neontui.core.journal import read_journal
-from neontui.core.migrator import MigrateOptions, run
-from neontui.core.project import load_project
+from neontui.core.gate.gate import open_gate
+from neontui.core.migrate.migrator import MigrateOptions, run
 from tests.factories import sql_project
 from tests.test_cli import assert_one_line_error, neontui
 from tests.test_cli_migrate import rows

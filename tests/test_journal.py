@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
+from neontui.core.drizzle.journal import drizzle_hash, read_journal, split_statements
 from neontui.core.errors import JournalError
-from neontui.core.journal import drizzle_hash, read_journal, split_statements
 from tests.factories import entry, make_folder
 
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import psycopg
 
-from neontui.core.connection import connect
-from neontui.core.journal import drizzle_hash, read_journal
-from neontui.core.ledger import read_ledger
-from neontui.core.migrator import ensure_ledger, run
-from neontui.core.status import compute_status
+from neontui.core.db.connect import connect
+from neontui.core.drizzle.journal import drizzle_hash, read_journal
+from neontui.core.drizzle.ledger import read_ledger
+from neontui.core.drizzle.status import compute_status
+from neontui.core.migrate.migrator import ensure_ledger, run
 from tests.factories import entry, make_folder
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from neontui.core.connection import connect
-from neontui.core.dryrun import dry_run
+from neontui.core.db.connect import connect
+from neontui.core.drizzle.journal import read_journal
 from neontui.core.errors import ConfigError, ExitCode
-from neontui.core.journal import read_journal
-from neontui.core.migrator import (
+from neontui.core.migrate.dryrun import dry_run
+from neontui.core.migrate.migrator import (
     LockTimeout,
     MigrateOptions,
     MigrationApplied,
@@ -25,7 +25,7 @@ from neontui.core.migrator import (
     migrate,
     run,
 )
-from neontui.core.plan import PlanError, build_plan
+from neontui.core.migrate.plan import PlanError, build_plan
 from tests.factories import entry, make_folder
 
 B = "--> statement-breakpoint\n"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from neontui.core.checklist import Checklist, pending_key
-from neontui.core.environment import Environment
 from neontui.core.errors import ExitCode, NeontuiError
-from neontui.core.policy import Action, Decision, PolicyError, decide
+from neontui.core.gate.checklist import Checklist, pending_key
+from neontui.core.gate.environment import Environment
+from neontui.core.gate.policy import Action, Decision, PolicyError, decide
+from neontui.core.gate.settings import Target
 from neontui.core.safety.model import DangerClass, Finding, Severity
-from neontui.core.settings import Target
 
 KEY = pending_key([("0001_users", "b" * 64)])
 PRODUCTION = Environment("prod", True, "target prod has production = true in neontui.toml", "prod")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from neontui.core.prereqs import (
+from neontui.core.kit.prereqs import (
     Check,
     check_prerequisites,
     detect_package_manager,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from neontui.core.config_reader import Dynamic, EnvRef, JsObject, parse_config_source
+from neontui.core.drizzle.config_reader import Dynamic, EnvRef, JsObject, parse_config_source
+from neontui.core.drizzle.project import DrizzleConfig, UrlSource, find_config, load_project, read_config
 from neontui.core.errors import ConfigError
-from neontui.core.project import DrizzleConfig, UrlSource, find_config, load_project, read_config
 from neontui.core.redact import redact
 
 NOT_SET = "DATABASE_URL is not set (looked in the environment, .env, .env.local)"

@@ -14,9 +14,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from neontui.core.connection import connect, parse_url, server_info
+from neontui.core.db.connect import connect, server_info
+from neontui.core.db.url import parse_url
 from neontui.core.errors import NeontuiError
-from neontui.core.restore import RestorePoint, libpq_target_without_password, schema_dump, take_restore_point
+from neontui.core.migrate.restore import RestorePoint, libpq_target_without_password, schema_dump, take_restore_point
 
 PASSWORD = "S3cret-pw-123"
 NEON_URL = f"postgresql://app:{PASSWORD}@ep-cool-darkness-a5b6c7d8-pooler.us-east-2.aws.neon.tech/neondb"

@@ -7,8 +7,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from neontui.core.journal import Migration, read_journal
-from neontui.core.rollback import RESTORE, RollbackPlan, RollbackStep, rollback_plan, rollback_sql
+from neontui.core.drizzle.journal import Migration, read_journal
+from neontui.core.sql.rollback import RESTORE, RollbackPlan, RollbackStep, rollback_plan, rollback_sql
 from tests.factories import entry, make_folder
 
 TAG = "0001_brave_otter"

@@ -13,10 +13,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from neontui.core.drizzle.project import load_project
 from neontui.core.errors import ConfigError
-from neontui.core.kit_commands import generate, push
-from neontui.core.project import load_project
-from neontui.core.runner import KitSession, Prompt, find_choice
+from neontui.core.kit.commands import generate, push
+from neontui.core.kit.session import KitSession, Prompt, find_choice
 from tests.drizzle_project import write_project
 
 pytestmark = pytest.mark.drizzle

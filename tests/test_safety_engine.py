@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from neontui.core.journal import read_journal
+from neontui.core.drizzle.journal import read_journal
 from neontui.core.safety import (
     ADVISORY_RULES,
     CORE_RULES,

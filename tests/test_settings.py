@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from neontui.core.errors import ConfigError
-from neontui.core.settings import Settings, Target, load_settings
+from neontui.core.gate.settings import Settings, Target, load_settings
 
 FULL = """\
 default_target = "dev"

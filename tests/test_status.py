@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from neontui.core.drizzle.journal import drizzle_hash, read_journal
+from neontui.core.drizzle.status import State, compute_status, pending_entries
 from neontui.core.errors import ExitCode
-from neontui.core.journal import drizzle_hash, read_journal
-from neontui.core.status import State, compute_status, pending_entries
 from tests.factories import entry, ledger, make_folder
 
 SQL = {"0000_a": b"CREATE TABLE a (id int);", "0001_b": b"CREATE TABLE b (id int);",

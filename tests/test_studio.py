@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from neontui.core import studio as studio_module
-from neontui.core.connection import parse_url
+from neontui.core.db.url import parse_url
+from neontui.core.drizzle.project import Project, load_project
 from neontui.core.errors import ConfigError
-from neontui.core.project import Project, load_project
-from neontui.core.studio import STUDIO_URL, Studio, StudioError, group_members
+from neontui.core.kit import studio as studio_module
+from neontui.core.kit.studio import STUDIO_URL, Studio, StudioError, group_members
 from tests.drizzle_project import CONFIG, write_project
 
 pytestmark = pytest.mark.drizzle
@@ -179,8 +179,8 @@ def test_with_block_stops_and_stop_is_idempotent(project: Project, studios: list
 
 FORGETFUL = """
 import sys
-from neontui.core.project import load_project
-from neontui.core.studio import Studio
+from neontui.core.drizzle.project import load_project
+from neontui.core.kit.studio import Studio
 studio = Studio(load_project(config=sys.argv[1], url=sys.argv[2], environ={}), port=int(sys.argv[3]))
 print(studio.start().pid, flush=True)
 raise SystemExit(0)  # no stop(): the atexit hook must do it

@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from neontui.tui.app import NeontuiApp, Options
-from neontui.tui.journal_pane import JournalPane
+from neontui.tui.widgets.journal_pane import JournalPane
 from tests.factories import sql_project
 
 SECRET = "Tui-Secret-Pw"
@@ -119,7 +119,7 @@ async def test_generate_asks_for_a_name_and_writes_a_custom_migration(project, d
 
 async def test_an_unexpected_worker_error_becomes_a_dialog_without_secrets(project, database_url, monkeypatch,
                                                                             tmp_path):
-    from neontui.tui.dialogs import ErrorDialog
+    from neontui.tui.screens.dialogs import ErrorDialog
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     app = NeontuiApp(Options(project, url=database_url))
@@ -129,7 +129,7 @@ async def test_an_unexpected_worker_error_becomes_a_dialog_without_secrets(proje
         def explode(*_args, **_kwargs):
             raise RuntimeError(f"boom at postgresql://app:{SECRET}@host/db")
 
-        monkeypatch.setattr("neontui.core.apply.execute", explode)
+        monkeypatch.setattr("neontui.core.actions.migrate.execute", explode)
         await pilot.press("m")
         await settle(app, pilot)
         assert isinstance(app.screen, ErrorDialog)

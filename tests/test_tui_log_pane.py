@@ -13,10 +13,10 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import Log
 
-from neontui.core.migrator import MigrationApplied, StatementFinished, StatementStarted
-from neontui.core.runner import Exited, Line, Progress, Prompt
-from neontui.tui.log_pane import LogPane, default_transcript_path
-from neontui.tui.prompt_dialog import PromptDialog
+from neontui.core.kit.session import Exited, Line, Progress, Prompt
+from neontui.core.migrate.migrator import MigrationApplied, StatementFinished, StatementStarted
+from neontui.tui.screens.prompt_dialog import PromptDialog
+from neontui.tui.widgets.log_pane import LogPane, default_transcript_path
 
 SIZE = (100, 30)
 

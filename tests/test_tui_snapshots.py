@@ -11,15 +11,15 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 
-from neontui.core.checklist import Checklist
-from neontui.core.journal import read_journal
+from neontui.core.drizzle.journal import read_journal
+from neontui.core.drizzle.status import MigrationStatus, State
+from neontui.core.gate.checklist import Checklist
 from neontui.core.safety import Source, analyze
-from neontui.core.status import MigrationStatus, State
-from neontui.tui.checklist_pane import ChecklistPane
-from neontui.tui.dialogs import ConfirmDialog
-from neontui.tui.info import FindingDetail
-from neontui.tui.journal_pane import JournalPane
-from neontui.tui.sql_pane import SqlPane
+from neontui.tui.screens.dialogs import ConfirmDialog
+from neontui.tui.widgets.checklist_pane import ChecklistPane
+from neontui.tui.widgets.info import FindingDetail
+from neontui.tui.widgets.journal_pane import JournalPane
+from neontui.tui.widgets.sql_pane import SqlPane
 from tests.factories import entry, make_folder
 
 B = "--> statement-breakpoint\n"

@@ -9,9 +9,9 @@ from textual.app import App, ComposeResult
 from textual.message import Message
 
 from benchmarks.generate import big_migration
-from neontui.core.journal import Migration, read_journal
+from neontui.core.drizzle.journal import Migration, read_journal
 from neontui.core.safety.model import DangerClass, Finding, Severity
-from neontui.tui.sql_pane import SqlPane
+from neontui.tui.widgets.sql_pane import SqlPane
 from tests.factories import entry, make_folder
 
 BILLING = (

@@ -1,6 +1,6 @@
 """The console: panes wired to workers. All I/O runs in thread workers that post messages (the read-only load in
 a daemon thread, see _in_daemon_thread); every action that changes the database asks the core's policy (through
-neontui.core.gate) before anything runs."""
+neontui.core.gate.gate) before anything runs."""
 
 from __future__ import annotations
 
@@ -23,19 +23,19 @@ from textual.worker import Worker, WorkerState
 from neontui.core.crash import write_crash_report
 from neontui.core.errors import NeontuiError
 from neontui.core.redact import redact
-from neontui.tui.actions import ACTIONS, bindings, help_text
-from neontui.tui.checklist_pane import ChecklistPane
-from neontui.tui.dialogs import ConfirmDialog, ErrorDialog, GenerateDialog
-from neontui.tui.info import FindingDetail, StatusBar
-from neontui.tui.journal_pane import JournalPane
-from neontui.tui.log_pane import LogPane
-from neontui.tui.prompt_dialog import PromptDialog
-from neontui.tui.sql_pane import SqlPane
+from neontui.tui.keymap import ACTIONS, bindings, help_text
+from neontui.tui.screens.dialogs import ConfirmDialog, ErrorDialog, GenerateDialog
+from neontui.tui.screens.prompt_dialog import PromptDialog
+from neontui.tui.widgets.checklist_pane import ChecklistPane
+from neontui.tui.widgets.info import FindingDetail, StatusBar
+from neontui.tui.widgets.journal_pane import JournalPane
+from neontui.tui.widgets.log_pane import LogPane
+from neontui.tui.widgets.sql_pane import SqlPane
 
 if TYPE_CHECKING:
-    from neontui.core.gate import Gate
+    from neontui.core.gate.gate import Gate
 
-# The policy's action names, as strings: importing neontui.core.policy would load the database driver before the
+# The policy's action names, as strings: importing neontui.core.gate.policy would load the database driver before the
 # first frame (it is loaded in the load worker instead).
 MIGRATE, DRY_RUN, PUSH = "migrate", "dry-run", "push"
 
@@ -158,8 +158,8 @@ class NeontuiApp(App[int]):
 
     def _open_gate(self) -> Gate:
         """Project, status and review, in the load's daemon thread: nothing here must finish before an exit."""
-        from neontui.core.gate import open_gate
-        from neontui.core.project import load_project
+        from neontui.core.drizzle.project import load_project
+        from neontui.core.gate.gate import open_gate
 
         o = self.options
         project = load_project(o.project_dir, config=o.config, out=o.out, url=o.url)
@@ -179,7 +179,7 @@ class NeontuiApp(App[int]):
             if overview.server.is_neon else "PostgreSQL"
         status = self.query_one("#status", StatusBar)
         status.set_class(env.production, "production")
-        from neontui.core.prereqs import find_drizzle_kit
+        from neontui.core.kit.prereqs import find_drizzle_kit
 
         kit = find_drizzle_kit(gate.project.config.root)
         status.update(redact(f"{'PRODUCTION' if env.production else 'development'} · {target.display_target()} · "
@@ -293,7 +293,7 @@ class NeontuiApp(App[int]):
 
     @work(thread=True, group="run", exit_on_error=False)
     def run_migration(self, dry: bool, typed: str | None) -> None:
-        from neontui.core.apply import execute
+        from neontui.core.actions.migrate import execute
 
         assert self.gate is not None
         log = self.query_one("#log", LogPane)
@@ -336,7 +336,7 @@ class NeontuiApp(App[int]):
 
     @work(thread=True, group="run", exit_on_error=False)
     def run_generate(self, name: str | None, custom: bool) -> None:
-        from neontui.core.kit_commands import generate
+        from neontui.core.kit.commands import generate
 
         assert self.gate is not None
         log = self.query_one("#log", LogPane)
@@ -359,7 +359,7 @@ class NeontuiApp(App[int]):
 
     @work(thread=True, group="run", exit_on_error=False)
     def run_check(self) -> None:
-        from neontui.core.kit_commands import check
+        from neontui.core.kit.commands import check
 
         assert self.gate is not None
         log = self.query_one("#log", LogPane)
@@ -397,7 +397,7 @@ class NeontuiApp(App[int]):
 
     @work(thread=True, group="run", exit_on_error=False)
     def run_push(self) -> None:
-        from neontui.core.kit_commands import push
+        from neontui.core.kit.commands import push
 
         assert self.gate is not None
         log = self.query_one("#log", LogPane)
@@ -418,7 +418,7 @@ class NeontuiApp(App[int]):
 
     @work(thread=True, exclusive=True, group="studio", exit_on_error=False)
     def toggle_studio(self) -> None:
-        from neontui.core.studio import Studio
+        from neontui.core.kit.studio import Studio
 
         assert self.gate is not None
         log = self.query_one("#log", LogPane)
@@ -451,7 +451,7 @@ class NeontuiApp(App[int]):
         self.query_one("#sql", SqlPane).action_copy_statement()
 
     def action_export_rollback(self) -> None:
-        from neontui.core.rollback import rollback_sql
+        from neontui.core.sql.rollback import rollback_sql
 
         if self.gate is None or not self.gate.pending.migrations:
             self.notify("Nothing pending to roll back", title="Rollback SQL")
@@ -464,7 +464,7 @@ class NeontuiApp(App[int]):
         self.notify(f"Rollback SQL written to {target} and copied", title="Rollback SQL")
 
     def action_audit(self) -> None:
-        from neontui.core.audit import AuditLog
+        from neontui.core.actions.audit import AuditLog
 
         if self.gate is None:
             return

@@ -13,12 +13,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from neontui.core.journal import BREAKPOINT, Migration, split_statements
+from neontui.core.drizzle.journal import BREAKPOINT, Migration, split_statements
 from neontui.core.safety import versions
 from neontui.core.safety.catalog import DEFAULT_LOCKS, OFF_BY_DEFAULT, RULES
 from neontui.core.safety.model import Finding, RunMode, Severity
 from neontui.core.safety.suppress import FileIgnores, Ignore, scan_ignores
-from neontui.core.sqlparse import SqlSyntaxError, parse
+from neontui.core.sql.parse import SqlSyntaxError, parse
 
 Node = dict[str, Any]
 TableKey = tuple[str, str]  # (schema, name); unqualified names count as "public"

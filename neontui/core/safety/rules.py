@@ -17,7 +17,7 @@ from pglast import parser as pg_parser
 from neontui.core.safety import suggest, versions
 from neontui.core.safety.engine import Node, RunState, Statement, TableKey
 from neontui.core.safety.model import RunMode
-from neontui.core.sqlparse import SqlSyntaxError, parse
+from neontui.core.sql.parse import SqlSyntaxError, parse
 
 SERIAL_TYPES = {"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"}
 # Functions whose result differs per row: as a column default they force a table rewrite. Other functions

@@ -1,0 +1,171 @@
+"""One migrate or dry run, end to end: policy, direct endpoint, lock-blocker precheck, restore point, the run
+(native or drizzle-kit), ledger verification and the audit record. The CLI and the console both call `execute`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from neontui.core.actions.audit import AuditLog, build_record
+from neontui.core.db.blockers import Blocker, find_blockers
+from neontui.core.db.connect import connect
+from neontui.core.db.url import direct_url, parse_url
+from neontui.core.drizzle.journal import check_nul_bytes
+from neontui.core.errors import ExitCode, NeontuiError
+from neontui.core.gate.gate import Gate
+from neontui.core.gate.policy import Action, Decision
+from neontui.core.migrate.dryrun import DryRunReport, dry_run
+from neontui.core.migrate.migrator import (
+    DEFAULT_OPTIONS,
+    EventHandler,
+    MigrateOptions,
+    MigrateReport,
+    PendingChanged,
+    migrate,
+)
+from neontui.core.migrate.restore import RestorePoint, schema_dump, take_restore_point
+
+
+class Engine(StrEnum):
+    NATIVE = "native"
+    DRIZZLE_KIT = "drizzle-kit"
+
+
+class KitFailed(NeontuiError):
+    exit_code = ExitCode.FAILED
+
+
+@dataclass
+class Outcome:
+    action: Action
+    decision: Decision
+    direct_switch: str | None = None
+    blockers: list[Blocker] = field(default_factory=list)
+    restore_point: RestorePoint | None = None
+    schema_backup: str | None = None  # path of the schema-only pg_dump taken before a production run
+    report: MigrateReport | None = None
+    dry: DryRunReport | None = None
+    applied: list[str] = field(default_factory=list)
+    error: NeontuiError | None = None
+    kit_output: str | None = None
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if not self.decision.allowed:
+            return ExitCode.PENDING  # refused: nothing ran
+        if self.error is not None:
+            return self.error.exit_code
+        if self.dry is not None and not self.dry.ok:
+            return ExitCode.FAILED
+        return ExitCode.OK
+
+
+def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
+            options: MigrateOptions = DEFAULT_OPTIONS, typed_confirmation: str | None = None,
+            on_event: EventHandler | None = None, on_notice: Callable[[str], None] | None = None) -> Outcome:
+    notice = on_notice or (lambda _m: None)
+    action = Action.DRY_RUN if dry else Action.MIGRATE
+    decision = gate.decide(action, typed_confirmation)
+    outcome = Outcome(action, decision)
+    project = gate.project
+    started = time.monotonic()
+    if not decision.allowed:
+        _audit(gate, outcome, "refused", started)
+        return outcome
+    if gate.environment.production and not dry:
+        # A production run must leave its record: refuse before anything runs rather than apply unrecorded.
+        try:
+            AuditLog.for_project(project.config.root, gate.settings).ensure_writable()
+        except NeontuiError as exc:
+            outcome.error = exc
+            return outcome
+    for warning in decision.warnings:
+        notice(warning)
+    url, outcome.direct_switch = direct_url(project.database_url or "")
+    if outcome.direct_switch:
+        notice(outcome.direct_switch)
+    approved = [m.tag for m in gate.pending.migrations]
+    journal = gate.pending.journal  # the files as reviewed, not a re-read
+    deadline = gate.settings.connect_deadline()
+    try:
+        check_nul_bytes(journal.entries)  # before the restore point, whichever engine runs the batch
+        with connect(url, deadline=deadline) as conn:
+            if gate.environment.production:  # sessions in the way of the batch's locks
+                outcome.blockers = find_blockers(conn, gate.review.touched)
+            if not dry:  # one query: worth having before any run
+                outcome.restore_point = take_restore_point(conn, parse_url(url))
+        if not dry and gate.environment.production:
+            outcome.schema_backup = _schema_backup(gate, url, outcome.restore_point, notice)
+        if dry:
+            with connect(url, application_name="neontui dry-run", deadline=deadline) as conn:
+                outcome.dry = dry_run(conn, journal, project.ledger_schema,
+                                      project.ledger_table, lock_timeout=options.lock_timeout,
+                                      statement_timeout=options.statement_timeout, lock_wait=options.lock_wait)
+        elif engine is Engine.DRIZZLE_KIT:
+            _drizzle_kit(gate, url, outcome, approved, options.lock_wait, on_event)
+        else:
+            outcome.report = migrate(url, journal, project.ledger_schema,
+                                     project.ledger_table, options, on_event, expect=approved, deadline=deadline)
+            outcome.applied = outcome.report.applied
+    except NeontuiError as exc:
+        outcome.error = exc
+    result = ("dry-run" if outcome.dry is not None and outcome.dry.ok else
+              "failed" if outcome.error is not None or outcome.dry is not None else "ok")
+    _audit(gate, outcome, result, started)
+    return outcome
+
+
+def _schema_backup(gate: Gate, url: str, point: RestorePoint | None, notice: Callable[[str], None]) -> str | None:
+    """Optional: a schema-only pg_dump next to the audit log; a missing or failing pg_dump is only a warning."""
+    stamp = (point.time if point else time.strftime("%Y-%m-%dT%H%M%S")).replace(":", "").replace("-", "")[:15]
+    dest = gate.project.config.root / ".neontui" / "backups" / f"{stamp}-{gate.pending.database}-schema.sql"
+    try:
+        path = schema_dump(url, dest)
+    except NeontuiError as exc:
+        notice(f"warning: no schema backup: {exc.one_line()}")
+        return None
+    if path is None:
+        notice("note: pg_dump is not installed, so no schema-only backup was taken (the restore point stands)")
+        return None
+    notice(f"schema-only backup: {path}")
+    return str(path)
+
+
+def _drizzle_kit(gate: Gate, url: str, outcome: Outcome, approved: list[str], lock_wait: float,
+                 on_event: Callable[[object], None] | None) -> None:
+    """Wrap `drizzle-kit migrate` (locked, on the reviewed files: kit_migrate), then verify the ledger ourselves
+    (its output is identical for zero or many applied) and explain a failure with the replay (it prints nothing)."""
+    from neontui.core.kit.migrate import kit_migrate  # node-specific: imported only for this engine
+
+    run = kit_migrate(gate.project, gate.pending.journal, url, approved, lock_wait=lock_wait,
+                      on_event=on_event or (lambda _e: None), deadline=gate.settings.connect_deadline())
+    outcome.kit_output = "\n".join(run.lines)
+    by_hash = {m.hash: m.tag for m in gate.pending.migrations}
+    outcome.applied = [by_hash.get(r.hash, r.hash[:12]) for r in run.added]
+    if run.replay is not None:
+        last = next((line for line in reversed(run.lines) if line.strip()), "no output")
+        reason = run.replay.error.one_line() if run.replay.error else f"exit {run.returncode}: {last}"
+        outcome.error = KitFailed(f"drizzle-kit migrate failed (exit {run.returncode}, it printed no reason); "
+                                  f"neontui's replay found: {reason}")
+        outcome.dry = run.replay
+    elif [(r.hash, r.created_at) for r in run.added] != [(m.hash, m.when) for m in gate.pending.migrations]:
+        outcome.error = PendingChanged(f"drizzle-kit recorded {outcome.applied or 'nothing'} in the ledger, but the "
+                                       f"reviewed batch was {approved} with the reviewed hashes")
+
+
+def _audit(gate: Gate, outcome: Outcome, result: str, started: float) -> None:
+    failure = outcome.error or (outcome.dry.error if outcome.dry is not None else None)
+    error = failure.one_line() if failure else None
+    if not outcome.decision.allowed:
+        error = "; ".join(outcome.decision.reasons)
+    details = {"applied": outcome.applied, "direct_switch": outcome.direct_switch,
+               "blockers": len(outcome.blockers), "schema_backup": outcome.schema_backup}
+    record = build_record(str(outcome.action), project_root=gate.project.config.root,
+                          url=gate.project.database_url, environment=gate.environment,
+                          migrations=gate.pending.migrations, checklist=gate.checklist,
+                          restore_point=outcome.restore_point, result=result,
+                          duration_s=round(time.monotonic() - started, 3), error=error, details=details)
+    AuditLog.for_project(gate.project.config.root, gate.settings).append(record)

@@ -1,0 +1,1 @@
+"""Databases: the URL grammar (no driver import), connecting with bounded waits, server facts."""

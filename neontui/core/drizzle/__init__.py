@@ -1,0 +1,1 @@
+"""A Drizzle project: its config, discovery, the journal and its files, the ledger, and their status."""

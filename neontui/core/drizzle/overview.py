@@ -1,0 +1,88 @@
+"""Everything `status` knows about a project and its database, loaded in one call (CLI and console share it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from neontui import __version__
+from neontui.core.db.connect import ServerInfo, catalog_reads, connect, server_info
+from neontui.core.db.url import DbUrl, direct_url, parse_url
+from neontui.core.drizzle.journal import Journal, read_journal
+from neontui.core.drizzle.ledger import read_ledger
+from neontui.core.drizzle.project import Project
+from neontui.core.drizzle.status import STATUS_SCHEMA_VERSION, Status, compute_status
+from neontui.core.errors import ConfigError
+
+
+@dataclass
+class Overview:
+    project: Project
+    target: DbUrl
+    server: ServerInfo
+    journal: Journal
+    status: Status
+
+    @property
+    def direct_switch(self) -> str | None:
+        """Why migrations will not use the configured (pooled) endpoint, or None when they will."""
+        return direct_url(self.target.raw)[1]
+
+    def to_json(self) -> dict[str, Any]:
+        """The `neontui status --json` document (schema documented in README.md, "status --json")."""
+        ledger = self.status.ledger
+        return {
+            "schema_version": STATUS_SCHEMA_VERSION,
+            "neontui_version": __version__,
+            "project": {
+                "config": str(self.project.config.path),
+                "root": str(self.project.config.root),
+                "out": str(self.project.out_dir),
+                "journal": str(self.journal.path),
+                "journal_version": self.journal.version,
+                "dialect": self.journal.dialect,
+            },
+            "database": {
+                "url": self.target.masked(),
+                "url_origin": self.project.url_origin,
+                "target": self.target.display_target(),
+                "neon": self.server.is_neon,
+                "pooled": self.target.is_pooled,
+                "direct_switch": self.direct_switch,
+                "endpoint_id": self.target.endpoint_id,
+                "database": self.server.database,
+                "user": self.server.user,
+                "server_version": self.server.version,
+                "server_version_num": self.server.version_num,
+            },
+            "ledger": {
+                "table": ledger.qualified_name,
+                "exists": ledger.exists,
+                "format": "1.0" if ledger.is_v1 else "0.x",
+                "rows": len(ledger.rows),
+                "latest_created_at": ledger.latest.created_at if ledger.latest else None,
+            },
+            "migrations": [m.to_json() for m in self.status.migrations],
+            "summary": self.status.summary_json(),
+        }
+
+
+def load_overview(project: Project, *, on_retry: Callable[[int, str], None] | None = None,
+                  deadline: float | None = None) -> Overview:
+    """Read the journal (first, so a broken project fails before any network wait), then the ledger; `deadline`
+    bounds the connection (Settings.connect_deadline)."""
+    dialect = project.config.dialect
+    if dialect is not None and dialect != "postgresql":
+        raise ConfigError(f"{project.config.path.name} says dialect: {dialect!r}; neontui works with PostgreSQL "
+                          "projects (dialect: 'postgresql')")
+    if not project.database_url:
+        raise ConfigError(f"no database URL: {project.url_origin}",
+                          hint="set it in .env / the environment, or pass --url")
+    target = parse_url(project.database_url)
+    journal = read_journal(project.out_dir)
+    with connect(project.database_url, on_retry=on_retry, deadline=deadline) as conn, catalog_reads(conn, target):
+        server = server_info(conn, target)
+        ledger = read_ledger(conn, project.ledger_schema, project.ledger_table)
+    return Overview(project=project, target=target, server=server, journal=journal,
+                    status=compute_status(journal, ledger))

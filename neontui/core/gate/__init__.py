@@ -1,0 +1,1 @@
+"""The gate before a database changes: settings, environment, checklist, policy and the pending batch."""

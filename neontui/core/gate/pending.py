@@ -1,0 +1,51 @@
+"""The pending batch: what drizzle would run next on the project's database, as read once for the review and the run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from neontui.core.drizzle.journal import Journal, Migration
+from neontui.core.safety.engine import Source
+
+if TYPE_CHECKING:
+    from neontui.core.drizzle.overview import Overview
+    from neontui.core.drizzle.project import Project
+
+
+@dataclass(frozen=True)
+class Pending:
+    journal: Journal  # as read for this review: the run applies exactly these files
+    overview: Overview  # the whole status (journal against ledger) this pending set came from
+    migrations: list[Migration]  # what drizzle would run next, in journal order
+    sources: list[Source]
+    server_version: int
+    database: str  # the connected database's name (what a production confirmation asks to type)
+    column_types: dict[tuple[str, str, str], str]
+
+
+
+def pending_sources(project: Project, *, with_columns: bool = True,
+                    on_retry: Callable[[int, str], None] | None = None, deadline: float | None = None) -> Pending:
+    """The migrations drizzle would run next, with the server's version and (for the review) column types;
+    `deadline` bounds each connection (Settings.connect_deadline)."""
+    # Imported here: linting files needs no database driver, and psycopg is most of neontui's start-up time.
+    from neontui.core.drizzle.overview import load_overview
+
+    overview = load_overview(project, on_retry=on_retry, deadline=deadline)
+    pending = set(overview.status.would_run_next)
+    migrations = [e for e in overview.journal.entries if e.tag in pending]
+    sources = [Source(e.tag, e.text, str(e.path)) for e in migrations if e.text is not None]
+    pending = Pending(overview.journal, overview, migrations, sources, overview.server.version_num,
+                      overview.server.database, {})
+    return with_column_types(pending, project, deadline=deadline) if with_columns else pending
+
+
+def with_column_types(pending: Pending, project: Project, *, deadline: float | None = None) -> Pending:
+    """`pending` with the live column types, which make the review precise (a widening is not a rewrite)."""
+    from neontui.core.db.connect import catalog_reads, connect
+    from neontui.core.db.schema_info import column_types
+
+    with connect(project.database_url or "", deadline=deadline) as conn, catalog_reads(conn, pending.overview.target):
+        return replace(pending, column_types=column_types(conn))

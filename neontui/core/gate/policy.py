@@ -1,0 +1,176 @@
+"""The one gate every path (CLI, TUI, CI) asks before acting on a database: `decide`.
+
+Policy (D = development, P = production; "errors" = non-suppressed findings with severity ERROR):
+
+| action   | development                   | production                                                          |
+| -------- | ----------------------------- | ------------------------------------------------------------------- |
+| check    | allowed                       | allowed (reads only)                                                |
+| generate | allowed                       | allowed (writes migration files, never the database)                |
+| studio   | allowed                       | allowed, with a warning: edits there bypass the review              |
+| dry-run  | allowed, even with errors     | complete checklist (so no errors); no typed confirmation            |
+| migrate  | refused when there are errors | complete checklist + typed confirmation == database name            |
+| push     | allowed                       | refused unless the target has allow_push = true; then as migrate    |
+
+Why:
+* A dry run exists to find errors, so development never blocks it. On production it takes real locks (it runs
+  the statements and rolls back), so it needs the reviewed, complete checklist; nothing is committed, so no
+  typed confirmation.
+* Errors will certainly fail the run (safety-rules.md §1), so even in development migrate refuses them. Push is
+  not gated on them in development: it does not apply the migration files the findings are about.
+* Studio edits rows, not the schema, and browsing production is common; it stays allowed with a warning in
+  `Decision.warnings` (reasons are only ever the reasons for a refusal).
+* In production the checklist must also cover every current finding (a checklist built before a new finding
+  appeared is stale), and errors are reported by rule id rather than as one more unchecked item.
+* The confirmation text is the target's `database` setting, else the `database` argument (the URL's database
+  name). It is compared exactly (case-sensitive) after trimming surrounding whitespace. `Decision.confirmation`
+  is set whenever the action requires a typed confirmation, allowed or not, so a UI knows what to ask for.
+
+A refusal raised by `Decision.require()` is a `PolicyError`, exit code 3 (ExitCode.ERROR): the README documents 3
+as "configuration … error", and a refused production action is the configuration's rule at work; no new code is
+added without changing errors.py and the README's table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from neontui.core.errors import ExitCode, NeontuiError
+from neontui.core.gate.checklist import Checklist, derived_items
+from neontui.core.gate.environment import Environment
+from neontui.core.gate.settings import Target
+from neontui.core.safety.model import Finding, Severity
+
+__all__ = ["Action", "Decision", "PolicyError", "decide"]
+
+
+class Action(StrEnum):
+    MIGRATE = "migrate"
+    PUSH = "push"
+    GENERATE = "generate"
+    STUDIO = "studio"
+    DRY_RUN = "dry-run"
+    CHECK = "check"
+
+
+class PolicyError(NeontuiError):
+    """The policy refused an action; the message lists every reason."""
+
+    exit_code = ExitCode.ERROR
+    kind = "policy"
+
+    def __init__(self, message: str, *, decision: Decision | None = None, hint: str | None = None) -> None:
+        self.decision = decision
+        super().__init__(message, hint=hint)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reasons: tuple[str, ...] = ()  # why not, one user-facing line each; empty when allowed
+    confirmation: str | None = None  # the text the operator must type (the database name) when required
+    warnings: tuple[str, ...] = ()  # allowed, but worth saying (e.g. studio on production)
+
+    def require(self) -> None:
+        """Raise PolicyError with every reason when the action is not allowed."""
+        if not self.allowed:
+            raise PolicyError("; ".join(self.reasons), decision=self)
+
+
+_ALWAYS = (Action.CHECK, Action.GENERATE, Action.STUDIO)
+_CONFIRMED = (Action.MIGRATE, Action.PUSH)  # production actions that commit to the database
+
+
+def decide(
+    action: Action,
+    environment: Environment,
+    checklist: Checklist | None,
+    findings: Sequence[Finding],
+    *,
+    target: Target | None = None,
+    database: str | None = None,
+    typed_confirmation: str | None = None,
+) -> Decision:
+    """Whether `action` may run now; see the module docstring for the table."""
+    action = Action(action)
+    errors = [f for f in findings if not f.suppressed and f.severity is Severity.ERROR]
+
+    if action in _ALWAYS:
+        if action is Action.STUDIO and environment.production:
+            return Decision(True, warnings=("studio on production: edits made there bypass the migration review",))
+        return Decision(True)
+
+    if not environment.production:
+        if action is Action.MIGRATE and errors:
+            return Decision(False, (_errors_reason(action, errors),))
+        return Decision(True)
+
+    # --- production
+    if action is Action.PUSH and not (target is not None and target.allow_push):
+        where = f"for target {target.name}" if target is not None else "for the target"
+        return Decision(False, (
+            f"push is a development tool: refused in production (set allow_push = true {where} in neontui.toml "
+            "to allow it)",
+        ))
+
+    reasons: list[str] = []
+    if errors:
+        reasons.append(_errors_reason(action, errors))
+    reasons += _checklist_reasons(action, checklist, findings, errors_reported=bool(errors))
+
+    confirmation: str | None = None
+    if action in _CONFIRMED:
+        confirmation = (target.database if target is not None else None) or database
+        if confirmation is None:
+            where = f"for target {target.name}" if target is not None else "for the target"
+            reasons.append(
+                f"{action} locked: the database name to confirm is unknown (set database = \"…\" {where} in "
+                "neontui.toml)"
+            )
+        elif typed_confirmation is None:
+            reasons.append(f"type the database name {confirmation} to confirm")
+        elif typed_confirmation.strip() != confirmation:
+            reasons.append(
+                f"typed confirmation '{typed_confirmation.strip()}' does not match the database name '{confirmation}'"
+            )
+
+    warnings = ("dry-run on production takes real locks until it rolls back",) if action is Action.DRY_RUN else ()
+    return Decision(not reasons, tuple(reasons), confirmation, warnings)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _errors_reason(action: Action, errors: Sequence[Finding]) -> str:
+    rules = ", ".join(dict.fromkeys(f.rule for f in errors))
+    return (
+        f"{action} blocked: {_plural(len(errors), 'error')} must be fixed first (errors cannot be acknowledged): "
+        f"{rules}"
+    )
+
+
+def _checklist_reasons(
+    action: Action, checklist: Checklist | None, findings: Sequence[Finding], *, errors_reported: bool
+) -> list[str]:
+    if checklist is None:
+        return [f"{action} locked: the safety checklist has not been filled in"]
+    reasons: list[str] = []
+    items = {item.id: item for item in checklist.items}
+    # Unchecked items the operator can still check; the errors item is reported above by rule id.
+    open_items = [i for i in items.values() if not i.checked and (i.can_check or not errors_reported)]
+    if open_items:
+        labels = ", ".join(i.label for i in open_items)
+        reasons.append(f"{action} locked: {_plural(len(open_items), 'checklist item')} unchecked ({labels})")
+    # The checklist must be the one for these findings: every required item present, covering the same findings.
+    stale = [
+        req.id for req in derived_items(findings)
+        if req.can_check and (req.id not in items or items[req.id].findings != req.findings)
+    ]
+    if stale:
+        reasons.append(
+            f"{action} locked: the checklist does not cover the current findings ({', '.join(stale)}); "
+            "review them again"
+        )
+    return reasons

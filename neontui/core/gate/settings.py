@@ -1,0 +1,271 @@
+"""neontui's own configuration: which targets exist, which of them are production, and apply timeouts.
+
+Where it is read from: `neontui.toml`, or the `[tool.neontui]` table of `pyproject.toml`, in the project root (the
+directory of the drizzle config) or one of its parents up to the repository root (the first directory with a
+`.git`). The nearest directory that has either wins; within one directory `neontui.toml` wins over `pyproject.toml`.
+A `pyproject.toml` without `[tool.neontui]` is skipped, but one that is not valid TOML is an error: neontui cannot
+tell whether it held settings (for example `production = true`) and must not silently ignore them.
+
+Schema (every key is optional; unknown keys and wrong types are errors naming the file and the key):
+
+    default_target = "dev"          # the target used when neither --target nor the URL's variable picks one
+    audit_log = "audit.jsonl"       # the audit log, relative to the project root (the drizzle config's directory,
+                                    # not this file's); absolute paths and ~ work too; default .neontui/audit.jsonl
+    lock_timeout = "5s"             # PostgreSQL duration, set by the migrator (SET LOCAL lock_timeout)
+    statement_timeout = "0"         # PostgreSQL duration; "0" disables the limit
+    connect_timeout = "15s"         # all attempts of one connection together (a bare number is seconds);
+                                    # the NEONTUI_CONNECT_TIMEOUT environment variable wins over it
+
+    [keys]                          # remap console actions by id (neontui's help screen lists them), e.g.
+    migrate = "M,f6"
+
+    [targets.dev]
+    url_env = "DATABASE_URL"        # the environment variable that holds this target's URL
+    production = false              # true/false decides the environment; absent: neontui guesses from the URL
+
+    [targets.prod]
+    url_env = "PROD_DATABASE_URL"
+    production = true
+    allow_push = false              # drizzle-kit push in production is refused unless this is true
+    database = "neondb"             # the name the operator types to confirm (default: the URL's database name)
+
+In `pyproject.toml` the same keys live under `[tool.neontui]` and `[tool.neontui.targets.<name>]`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from neontui.core.drizzle.project import up_to_repo_root  # the same "repository root" as drizzle config discovery
+from neontui.core.errors import ConfigError
+
+__all__ = ["PYPROJECT", "SETTINGS_FILE", "Settings", "Target", "find_settings_file", "load_settings",
+           "postgres_duration"]
+
+SETTINGS_FILE = "neontui.toml"
+PYPROJECT = "pyproject.toml"
+
+# A PostgreSQL duration as SET lock_timeout accepts it: a number with an optional unit (no unit = milliseconds).
+# Checked here so the migrator can interpolate it into SET LOCAL without quoting surprises.
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_TARGET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")  # also typed on the command line as --target NAME
+
+_TOP_KEYS = ("audit_log", "connect_timeout", "default_target", "keys", "lock_timeout", "statement_timeout", "targets")
+_SECONDS_PER_UNIT = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
+_TARGET_KEYS = ("url_env", "production", "allow_push", "database")
+DURATION_LIMIT_MS = 2**31 - 1  # PostgreSQL's maximum lock_timeout and statement_timeout (about 24.8 days)
+
+
+def postgres_duration(text: str) -> str:
+    """`text` stripped, when SET lock_timeout / statement_timeout accept it; ValueError saying why otherwise.
+    The one check of a timeout value, for neontui.toml and the command line alike."""
+    value = text.strip()
+    match = _DURATION.fullmatch(value)
+    if match is None:
+        raise ValueError(f'must be a PostgreSQL duration like "5s", "500ms", "1min" or "0", found {text!r}')
+    number, unit = match.groups()
+    if round(float(number) * _SECONDS_PER_UNIT[unit or "ms"] * 1000) > DURATION_LIMIT_MS:  # PostgreSQL rounds too
+        raise ValueError(f"must be at most {DURATION_LIMIT_MS}ms (about 24 days), found {text!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    url_env: str | None = None
+    production: bool | None = None  # None: not configured, the URL decides (see environment.classify)
+    allow_push: bool = False
+    database: str | None = None  # the confirmation text; None: the URL's database name
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path | None = None  # the file read; None when there is none
+    targets: dict[str, Target] = field(default_factory=dict, hash=False)
+    default_target: str | None = None
+    lock_timeout: str | None = None
+    statement_timeout: str | None = None
+    connect_timeout: float | None = None  # seconds; None: not set in the file
+    audit_log: str | None = None  # as written; AuditLog.for_project resolves it against the project root
+    keys: dict[str, str] = field(default_factory=dict, hash=False)  # console action id → keys, e.g. "M,f6"
+
+    @property
+    def source(self) -> str:
+        """Where the settings came from, for messages: "neontui.toml" or "[tool.neontui] in pyproject.toml"."""
+        if self.path is None:
+            return "no neontui.toml"
+        return f"[tool.neontui] in {PYPROJECT}" if self.path.name == PYPROJECT else self.path.name
+
+    def connect_deadline(self, environ: Mapping[str, str] | None = None) -> float:
+        """Seconds that one connection may take, all attempts together: NEONTUI_CONNECT_TIMEOUT, else
+        connect_timeout here, else DEFAULT_CONNECT_DEADLINE."""
+        # Imported here: the database driver is loaded only by code that is about to connect.
+        from neontui.core.db.connect import CONNECT_TIMEOUT_ENV, DEFAULT_CONNECT_DEADLINE
+
+        value = (os.environ if environ is None else environ).get(CONNECT_TIMEOUT_ENV, "").strip()
+        if value:
+            seconds = _connect_seconds(value)
+            if seconds is None:
+                raise ConfigError(f"{CONNECT_TIMEOUT_ENV} must be a positive duration like \"15s\", \"1min\" or 30 "
+                                  f"(seconds), found {value!r}")
+            return seconds
+        return self.connect_timeout if self.connect_timeout is not None else DEFAULT_CONNECT_DEADLINE
+
+
+def _connect_seconds(text: str) -> float | None:
+    """A positive duration in seconds ("15s", "500ms", "1min"; a bare number is seconds, as libpq's
+    connect_timeout), or None when `text` is not one."""
+    match = _DURATION.fullmatch(text.strip())
+    if match is None:
+        return None
+    number, unit = match.groups()
+    seconds = float(number) * _SECONDS_PER_UNIT[unit or "s"]
+    return seconds if seconds > 0 else None
+
+
+def find_settings_file(root: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest settings file from `root` up to the repository root and its raw neontui table."""
+    for directory in up_to_repo_root(Path(root).expanduser().resolve()):
+        own = directory / SETTINGS_FILE
+        if own.is_file():
+            return own, _read_toml(own)
+        pyproject = directory / PYPROJECT
+        if pyproject.is_file():
+            tool = _read_toml(pyproject).get("tool", {})
+            if isinstance(tool, dict) and "neontui" in tool:
+                table = tool["neontui"]
+                if not isinstance(table, dict):
+                    raise ConfigError(f"{pyproject}: tool.neontui must be a table, found {_type(table)}")
+                return pyproject, table
+    return None
+
+
+def load_settings(root: Path) -> Settings:
+    """Read and validate the settings for the project in `root`; an empty Settings when there is no file."""
+    found = find_settings_file(root)
+    if found is None:
+        return Settings()
+    path, table = found
+    return _build(path, table, "tool.neontui." if path.name == PYPROJECT else "")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {' '.join(str(exc).split())}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _type(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return f"a {type(value).__name__}"  # TOML dates and times
+
+
+def _build(path: Path, table: dict[str, Any], prefix: str) -> Settings:
+    def fail(key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{path}: {prefix}{key} {problem}")
+
+    def unknown(keys: Iterable[str], allowed: tuple[str, ...], where: str) -> None:
+        for key in keys:
+            if key not in allowed:
+                raise fail(f"{where}{key}", f"is not a known setting (expected one of {', '.join(allowed)})")
+
+    def string(container: dict[str, Any], key: str, dotted: str) -> str | None:
+        if key not in container:
+            return None
+        value = container[key]
+        if not isinstance(value, str):
+            raise fail(dotted, f"must be a string, found {_type(value)}")
+        if not value.strip():
+            raise fail(dotted, "must not be empty")
+        return value
+
+    def boolean(container: dict[str, Any], key: str, dotted: str) -> bool | None:
+        if key not in container:
+            return None
+        value = container[key]
+        if not isinstance(value, bool):
+            raise fail(dotted, f"must be true or false, found {_type(value)}")
+        return value
+
+    def duration(key: str) -> str | None:
+        value = string(table, key, key)
+        try:
+            return None if value is None else postgres_duration(value)
+        except ValueError as exc:
+            raise fail(key, str(exc)) from None
+
+    unknown(table, _TOP_KEYS, "")
+    raw_targets = table.get("targets", {})
+    if not isinstance(raw_targets, dict):
+        raise fail("targets", f"must be a table of [targets.<name>] tables, found {_type(raw_targets)}")
+
+    targets: dict[str, Target] = {}
+    for name, raw in raw_targets.items():
+        where = f"targets.{name}"
+        if not _TARGET_NAME.fullmatch(name):
+            raise fail(where, "has an invalid name (use letters, digits, '-', '_' or '.')")
+        if not isinstance(raw, dict):
+            raise fail(where, f"must be a table, found {_type(raw)}")
+        unknown(raw, _TARGET_KEYS, f"{where}.")
+        url_env = string(raw, "url_env", f"{where}.url_env")
+        if url_env is not None and not _ENV_NAME.fullmatch(url_env):
+            raise fail(f"{where}.url_env", f"must be an environment variable name, found {url_env!r}")
+        targets[name] = Target(
+            name=name,
+            url_env=url_env,
+            production=boolean(raw, "production", f"{where}.production"),
+            allow_push=boolean(raw, "allow_push", f"{where}.allow_push") or False,
+            database=string(raw, "database", f"{where}.database"),
+        )
+
+    default_target = string(table, "default_target", "default_target")
+    if default_target is not None and default_target not in targets:
+        configured = ", ".join(targets) or "none"
+        raise fail("default_target", f"names no configured target: {default_target!r} (configured: {configured})")
+
+    audit_log = string(table, "audit_log", "audit_log")
+    if audit_log is not None and audit_log.endswith(("/", "\\")):
+        raise fail("audit_log", f"must name a file, not a directory, found {audit_log!r}")
+
+    connect_timeout = None
+    if (raw := string(table, "connect_timeout", "connect_timeout")) is not None:
+        connect_timeout = _connect_seconds(raw)
+        if connect_timeout is None:
+            raise fail("connect_timeout", f'must be a positive duration like "15s", "1min" or "30" (seconds), found '
+                                          f"{raw!r}")
+
+    raw_keys = table.get("keys", {})
+    if not isinstance(raw_keys, dict):
+        raise fail("keys", f"must be a table of action = \"keys\", found {_type(raw_keys)}")
+    keys = {action: string(raw_keys, action, f"keys.{action}") or "" for action in raw_keys}
+
+    return Settings(
+        path=path,
+        keys=keys,
+        targets=targets,
+        default_target=default_target,
+        lock_timeout=duration("lock_timeout"),
+        statement_timeout=duration("statement_timeout"),
+        connect_timeout=connect_timeout,
+        audit_log=audit_log,
+    )

@@ -1,0 +1,1 @@
+"""drizzle-kit: finding it, its pseudo-terminal sessions, its commands, Drizzle Studio."""

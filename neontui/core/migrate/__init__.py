@@ -1,0 +1,1 @@
+"""Applying migrations: the plan, the migrator, the dry run and restore points."""

@@ -1,0 +1,137 @@
+"""Dry run: the pending batch in one transaction that is always rolled back.
+
+Per statement it reports the duration, the locks the statement took (from pg_locks of our own backend), whether
+a table was rewritten (its relfilenode changed), the rows affected, and the first error with its place in the
+file. Statements that cannot run inside a transaction are not run; the report says so. The ledger bookkeeping
+(schema, table, rows) happens inside the same transaction, so nothing at all persists (sequence values aside).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+from neontui.core.db.connect import set_timeouts
+from neontui.core.drizzle.journal import Journal, check_nul_bytes
+from neontui.core.drizzle.ledger import read_ledger
+from neontui.core.drizzle.status import pending_entries
+from neontui.core.migrate.migrator import (
+    MigrationFailed,
+    acquire_lock,
+    ensure_ledger,
+    release_lock,
+)
+from neontui.core.migrate.plan import PlannedStatement, build_plan
+from neontui.core.sql.statements import touched_tables
+
+DEFAULT_LOCK_TIMEOUT = "2s"  # short: a dry run on production takes real locks
+_OWN_LOCKS = """
+select l.relation::regclass::text, l.mode
+from pg_locks l where l.pid = pg_backend_pid() and l.locktype = 'relation' and l.granted
+"""
+
+
+@dataclass
+class DryStatement:
+    tag: str
+    statement: int
+    summary: str
+    elapsed: float | None = None
+    locks: list[tuple[str, str]] = field(default_factory=list)  # (relation, mode) newly taken by this statement
+    rewritten: list[str] = field(default_factory=list)  # relations whose relfilenode changed
+    rows: int | None = None
+    skipped: str | None = None  # why it was not run
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tag": self.tag, "statement": self.statement, "sql": self.summary,
+                "elapsed_s": None if self.elapsed is None else round(self.elapsed, 4),
+                "locks": [{"relation": r, "mode": m} for r, m in self.locks], "rewritten": self.rewritten,
+                "rows": self.rows, "skipped": self.skipped}
+
+
+@dataclass
+class DryRunReport:
+    migrations: list[str]
+    statements: list[DryStatement]
+    error: MigrationFailed | None
+    lock_timeout: str
+    duration: float
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"migrations": self.migrations, "ok": self.ok, "lock_timeout": self.lock_timeout,
+                "duration_s": round(self.duration, 4), "statements": [s.to_json() for s in self.statements],
+                "error": None if self.error is None else {**self.error.to_json(), "text": self.error.one_line()},
+                "rolled_back": True}
+
+
+def dry_run(conn: psycopg.Connection, journal: Journal, schema: str, table: str, *,
+            lock_timeout: str = DEFAULT_LOCK_TIMEOUT, statement_timeout: str = "0",
+            lock_wait: float = 10.0) -> DryRunReport:
+    """Run the pending batch inside a transaction and roll it back, whatever happens; the batch runs with
+    `lock_timeout` and `statement_timeout`, neontui's own reads with the session's catalog limits."""
+    check_nul_bytes(journal.entries)  # before the lock: a file PostgreSQL cannot receive is refused, not run
+    started = time.monotonic()
+    acquire_lock(conn, schema, table, lock_wait)  # never race a real run on the same ledger
+    statements: list[DryStatement] = []
+    error: MigrationFailed | None = None
+    tags: list[str] = []
+    try:
+        # Before the transaction: a read that gives up (a locked ledger) can still name the session in the way.
+        ledger = read_ledger(conn, schema, table)
+        conn.execute("BEGIN")
+        ensure_ledger(conn, schema, table)  # inside the transaction: a fresh database keeps no ledger
+        set_timeouts(conn, lock_timeout, statement_timeout, local=True)
+        batch = pending_entries(journal.entries, ledger.latest)
+        tags = [m.tag for m in batch]
+        plan = build_plan(batch, server_version=conn.info.server_version)
+        for step in plan.steps:
+            for planned in step.statements:
+                entry = DryStatement(planned.tag, planned.index, planned.summary)
+                statements.append(entry)
+                if not step.transactional:
+                    entry.skipped = "cannot run inside the dry-run transaction; a real run executes it as its own step"
+                    continue
+                error = _run(conn, planned, entry)
+                if error is not None:
+                    break
+            if error is not None:
+                break
+    finally:
+        if not conn.broken and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            conn.execute("ROLLBACK")
+        release_lock(conn, schema, table)
+    return DryRunReport(tags, statements, error, lock_timeout, time.monotonic() - started)
+
+
+def _run(conn: psycopg.Connection, planned: PlannedStatement, entry: DryStatement) -> MigrationFailed | None:
+    tables = [f'"{s}"."{t}"' for s, t in touched_tables([planned.sql])]
+    before_locks = set(conn.execute(_OWN_LOCKS).fetchall())
+    before_files = _relfilenodes(conn, tables)
+    started = time.monotonic()
+    try:
+        cursor = conn.execute(planned.sql.encode("utf-8"))
+    except psycopg.Error as exc:  # the first error ends the dry run; the transaction is rolled back anyway
+        entry.elapsed = time.monotonic() - started
+        return MigrationFailed(planned, exc, transactional=True)
+    entry.elapsed = time.monotonic() - started
+    entry.rows = cursor.rowcount if cursor.rowcount >= 0 else None
+    entry.locks = sorted(set(conn.execute(_OWN_LOCKS).fetchall()) - before_locks)
+    after_files = _relfilenodes(conn, tables)
+    entry.rewritten = sorted(t for t, node in before_files.items() if node and after_files.get(t) not in (None, node))
+    return None
+
+
+def _relfilenodes(conn: psycopg.Connection, tables: list[str]) -> dict[str, int | None]:
+    if not tables:
+        return {}
+    rows = conn.execute("select t, (select relfilenode from pg_class where oid = to_regclass(t)) "
+                        "from unnest(%s::text[]) as t", (tables,)).fetchall()
+    return dict(rows)
+

@@ -1,0 +1,1 @@
+"""SQL text: the one parser entry, statement facts, and rollback SQL."""
