@@ -1,6 +1,6 @@
 """SVG snapshots of the console's panes and dialogs at fixed sizes (deterministic data; Textual is pinned).
 
-Update deliberately with `python -m pytest tests/test_tui_snapshots.py --snapshot-update` and review the diff.
+Update deliberately with `python -m pytest tests/tui/test_snapshots.py --snapshot-update` and review the diff.
 """
 
 from __future__ import annotations

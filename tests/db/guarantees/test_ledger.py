@@ -27,9 +27,9 @@ from neontui.core.drizzle.project import load_project
 from neontui.core.gate.checklist import ChecklistStore
 from neontui.core.gate.gate import open_gate
 from neontui.core.safety import RunMode
+from tests.db.cli.test_migrate import SECRET, rows, secret_url
 from tests.drizzle_project import write_project
 from tests.factories import sql_project
-from tests.test_cli_migrate import SECRET, rows, secret_url
 
 B = "--> statement-breakpoint\n"
 TAGS = ["0000_a", "0001_b", "0002_c"]

@@ -12,8 +12,9 @@ import psycopg
 
 from benchmarks.generate import B, Schema, big_migration, project
 from neontui.core.drizzle.journal import read_journal, split_statements
+from tests.helpers import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO_ROOT
 
 
 def apply_in_one_transaction(url: str, files: list[tuple[str, str]]) -> set[str]:

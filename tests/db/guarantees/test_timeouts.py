@@ -6,10 +6,10 @@ blocking session named, while the migration's own statements keep the user's lim
 never answers costs one connect deadline (15 s by default, `connect_timeout` in neontui.toml or
 NEONTUI_CONNECT_TIMEOUT), not attempts × timeout; and the console quits on `q` even while it is stuck connecting.
 
-Real PostgreSQL and real processes: every command runs as `neontui` in a subprocess with a timeout (tests.test_cli's
-`neontui`), so a regression fails instead of hanging the suite. To extend the family: make the database or the
-network misbehave (`locked_ledger`, `SilentServer`), run the command, and assert the one-line error and exit code a
-user gets; never assert how long it took.
+Real PostgreSQL and real processes: every command runs as `neontui` in a subprocess with a timeout
+(tests.db.cli.test_cli's `neontui`), so a regression fails instead of hanging the suite. To extend the family: make
+the database or the network misbehave (`locked_ledger`, `SilentServer`), run the command, and assert the one-line
+error and exit code a user gets; never assert how long it took.
 """
 
 from __future__ import annotations
@@ -43,9 +43,10 @@ from neontui.core.drizzle.project import load_project
 from neontui.core.errors import ExitCode
 from neontui.core.gate.gate import open_gate
 from neontui.core.migrate.migrator import MigrateOptions, run
+from tests.db.cli.test_cli import assert_one_line_error, neontui
+from tests.db.cli.test_migrate import rows
 from tests.factories import sql_project
-from tests.test_cli import assert_one_line_error, neontui
-from tests.test_cli_migrate import rows
+from tests.helpers import REPO_ROOT
 
 B = "--> statement-breakpoint\n"
 LOCKER = "ledger-locker"  # application_name of the session that holds the ledger
@@ -219,7 +220,7 @@ CONSOLE = """
 import asyncio, sys
 from pathlib import Path
 from neontui.tui.app import NeontuiApp, Options
-from tests.test_guarantees_timeouts import SilentServer
+from tests.db.guarantees.test_timeouts import SilentServer
 
 async def main():
     server = SilentServer()
@@ -239,7 +240,7 @@ def test_the_console_quits_at_once_while_connecting_to_a_silent_server(tmp_path)
     root = sql_project(tmp_path / "app", {"0000_init": b"CREATE TABLE t (id int);"})
     # A deadline far beyond the process timeout: only `q` can end this run in time.
     env = {**os.environ, "NEONTUI_CONNECT_TIMEOUT": "600"}
-    result = subprocess.run([sys.executable, "-c", CONSOLE, str(root)], cwd=Path(__file__).parent.parent, env=env,
+    result = subprocess.run([sys.executable, "-c", CONSOLE, str(root)], cwd=REPO_ROOT, env=env,
                             capture_output=True, text=True, timeout=CONSOLE_TIMEOUT, stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["quit", "0"], result.stdout + result.stderr

@@ -1,5 +1,5 @@
 """The console driven headless with Pilot against a real PostgreSQL: load, select, dry run, migrate, and no
-secret on screen (the production gate's console paths are in tests/test_guarantees_gate.py)."""
+secret on screen (the production gate's console paths are in tests/db/guarantees/test_gate.py)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ the ledger's schema or no SELECT on the ledger (status, checklist); no INSERT on
 (migrate, dry run). Every test then runs the fix the message names and checks that the command now works.
 
 To extend the family: create a role with `make_role` (its `url` logs in as it, derived from the test server's URL),
-grant or revoke with `admin`, run the command with tests.test_cli's `neontui`, and check the line with
+grant or revoke with `admin`, run the command with tests.db.cli.test_cli's `neontui`, and check the line with
 `assert_denied`; `run_fix` executes the statements of the message's hint.
 """
 
@@ -29,9 +29,9 @@ from psycopg import sql
 
 from neontui.core.db.url import parse_url
 from neontui.core.errors import ExitCode
+from tests.db.cli.test_cli import assert_one_line_error, neontui
+from tests.db.cli.test_migrate import rows
 from tests.factories import sql_project
-from tests.test_cli import assert_one_line_error, neontui
-from tests.test_cli_migrate import rows
 
 MIGRATIONS = {"0000_init": b"CREATE TABLE t (id int);", "0001_probe": b"CREATE TABLE probe (id int);"}
 SCHEMA, LEDGER = '"drizzle"', '"drizzle"."__drizzle_migrations"'

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "screenshots.py"
+from tests.helpers import REPO_ROOT
+
+SCRIPT = REPO_ROOT / "scripts" / "screenshots.py"
 
 
 def test_screenshots_of_every_main_state(tmp_path, monkeypatch):

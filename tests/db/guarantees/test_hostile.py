@@ -29,11 +29,11 @@ from neontui.core.errors import ConfigError, JournalError
 from neontui.core.gate.settings import load_settings
 from neontui.core.migrate.dryrun import dry_run
 from neontui.core.migrate.migrator import run
+from tests.db.cli.test_cli import assert_one_line_error
+from tests.db.cli.test_migrate import neontui, rows
 from tests.drizzle_env import run_drizzle_kit
 from tests.drizzle_project import write_project
 from tests.factories import entry, sql_project
-from tests.test_cli import assert_one_line_error
-from tests.test_cli_migrate import neontui, rows
 
 NUL_SQL = b'CREATE TABLE "n1" (id int);\x00CREATE TABLE "n2" (id int);'
 NUL_AT = "0000_n.sql:1:28"  # the NUL is the 28th character of line 1

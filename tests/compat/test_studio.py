@@ -19,6 +19,7 @@ from neontui.core.errors import ConfigError
 from neontui.core.kit import studio as studio_module
 from neontui.core.kit.studio import STUDIO_URL, Studio, StudioError, group_members
 from tests.drizzle_project import CONFIG, write_project
+from tests.helpers import REPO_ROOT
 
 pytestmark = pytest.mark.drizzle
 
@@ -190,7 +191,7 @@ raise SystemExit(0)  # no stop(): the atexit hook must do it
 def test_atexit_stops_a_studio_the_program_forgot(project: Project, database_url: str) -> None:
     port = free_port()
     result = subprocess.run([sys.executable, "-c", FORGETFUL, str(project.config.path), database_url, str(port)],
-                            capture_output=True, text=True, timeout=30, cwd=Path(__file__).parent.parent)
+                            capture_output=True, text=True, timeout=30, cwd=REPO_ROOT)
     assert result.returncode == 0, result.stderr
     pid = int(result.stdout.strip())
     assert group_members(pid) == []

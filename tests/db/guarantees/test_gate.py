@@ -32,9 +32,9 @@ import pytest
 from neontui.core.db.url import parse_url, with_database
 from neontui.tui.app import NeontuiApp, Options
 from neontui.tui.screens.dialogs import ConfirmDialog
+from tests.db.cli.test_migrate import neontui, rows
 from tests.factories import sql_project
-from tests.test_cli_migrate import neontui, rows
-from tests.test_tui_app import settle
+from tests.tui.test_app import settle
 
 B = "--> statement-breakpoint\n"
 PENDING_TABLE = "orders"  # created by the pending migration
