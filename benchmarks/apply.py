@@ -171,10 +171,14 @@ def timed_apply(apply: Apply, root: Path, url: str, tables: set[str],
     return (elapsed, None) if problem is None else (None, _error(done, problem))
 
 
+ROWS = ("apply", "noop")
+Tools = dict[str, tuple[Apply, list[str] | None]]  # name → how it applies, and the ledger hashes it leaves (or None)
+Times = dict[tuple[str, str], list[float]]  # (row, tool) → seconds of each counted run
+Errors = dict[tuple[str, str], list[str]]  # (row, tool) → why each failed run failed
+
+
 def run(quick: bool = False) -> dict[str, Any]:
     runs, count = (3, 30) if quick else (5, 300)
-    from neontui.core.db.embedded import start_embedded
-
     with tempfile.TemporaryDirectory(prefix="neontui-bench-apply-") as tmp:
         root = Path(tmp) / "project"
         schema = Schema()
@@ -188,47 +192,12 @@ def run(quick: bool = False) -> dict[str, Any]:
         if modules is not None:
             (root / "node_modules").symlink_to(modules, target_is_directory=True)
         psql = shutil.which("psql")
-        tools: dict[str, tuple[Apply, list[str] | None]] = {"neontui": (neontui_apply, hashes)}
+        tools: Tools = {"neontui": (neontui_apply, hashes)}
         if modules is not None:
             tools["drizzle-kit"] = (drizzle_apply, hashes)
         if psql:
             tools["psql -1"] = (psql_apply, None)
-        rows = ("apply", "noop")
-        times = {(row, name): [] for row in rows for name in tools}
-        errors: dict[tuple[str, str], list[str]] = {(row, name): [] for row in rows for name in tools}
-
-        server = start_embedded(Path(tmp) / "pg")
-        try:
-            databases = Databases(server.url)
-            with psycopg.connect(server.url, autocommit=True, connect_timeout=10) as conn:
-                server_version = str(conn.execute("show server_version").fetchone()[0])
-            names = list(tools)
-            # Round -1 warms up (caches, the server's first databases) and is not counted. Then round-robin, each
-            # round starting with the next tool, so drift on the machine spreads over every tool alike.
-            for round_ in range(-1, runs):
-                shift = round_ % len(names)
-                for name in names[shift:] + names[:shift]:
-                    apply, ledger = tools[name]
-                    db, url = databases.create()
-                    try:
-                        elapsed, problem = timed_apply(apply, root, url, tables, ledger)
-                        if round_ < 0:
-                            continue
-                        if problem is not None:
-                            errors["apply", name].append(problem)
-                            continue
-                        times["apply", name].append(elapsed)
-                        if ledger is not None:  # again, with nothing pending: the fixed cost of a run
-                            elapsed, problem = timed_apply(apply, root, url, tables, ledger)
-                            if problem is None:
-                                times["noop", name].append(elapsed)
-                            else:
-                                errors["noop", name].append(problem)
-                    finally:
-                        databases.drop(db)
-        finally:
-            server.stop()
-
+        times, errors, server_version = _measure(tools, root, Path(tmp) / "pg", tables, runs)
         versions = {
             "server": f"PostgreSQL {server_version} (embedded)",
             "neontui": "neontui migrate",
@@ -238,18 +207,64 @@ def run(quick: bool = False) -> dict[str, Any]:
         }
     statements = sum(len(e.statements) for e in journal.entries)
     size = sum(len(t.encode()) for t in texts)
+    missing = {"drizzle-kit": drizzle_missing or None, "psql -1": None if psql else "psql is not installed"}
+    return {"quick": quick, "runs": runs, "migrations": count, "statements": statements, "bytes": size,
+            "tables": len(tables), "versions": versions, "missing": missing,
+            "rows": _rows(tools, times, errors, runs, count)}
+
+
+def _measure(tools: Tools, root: Path, data: Path, tables: set[str], runs: int) -> tuple[Times, Errors, str]:
+    """Each tool `runs` times on fresh databases of one embedded server (in `data`); and the server's version."""
+    from neontui.core.db.embedded import start_embedded
+
+    times: Times = {(row, name): [] for row in ROWS for name in tools}
+    errors: Errors = {(row, name): [] for row in ROWS for name in tools}
+    server = start_embedded(data)
+    try:
+        databases = Databases(server.url)
+        with psycopg.connect(server.url, autocommit=True, connect_timeout=10) as conn:
+            server_version = str(conn.execute("show server_version").fetchone()[0])
+        names = list(tools)
+        # Round -1 warms up (caches, the server's first databases) and is not counted. Then round-robin, each
+        # round starting with the next tool, so drift on the machine spreads over every tool alike.
+        for round_ in range(-1, runs):
+            shift = round_ % len(names)
+            for name in names[shift:] + names[:shift]:
+                apply, ledger = tools[name]
+                db, url = databases.create()
+                try:
+                    elapsed, problem = timed_apply(apply, root, url, tables, ledger)
+                    if round_ < 0:
+                        continue
+                    if problem is not None:
+                        errors["apply", name].append(problem)
+                        continue
+                    times["apply", name].append(elapsed)
+                    if ledger is not None:  # again, with nothing pending: the fixed cost of a run
+                        elapsed, problem = timed_apply(apply, root, url, tables, ledger)
+                        if problem is None:
+                            times["noop", name].append(elapsed)
+                        else:
+                            errors["noop", name].append(problem)
+                finally:
+                    databases.drop(db)
+    finally:
+        server.stop()
+    return times, errors, server_version
+
+
+def _rows(tools: Tools, times: Times, errors: Errors, runs: int, count: int) -> dict[str, Any]:
+    """The result table: per row, each tool's summary (None when not measured) and the ratios."""
     labels = {"apply": f"apply {count} migrations, fresh db", "noop": "run again, nothing pending"}
     table: dict[str, Any] = {}
-    for row in rows:
+    for row in ROWS:
         table[row] = {"label": labels[row]}
         for name in TOOLS:
             measured = name in tools and (row == "apply" or tools[name][1] is not None)
             table[row][name] = summary(times[row, name], errors[row, name], runs) if measured else None
         table[row]["neontui/psql"] = ratio(table[row]["neontui"], table[row]["psql -1"])
         table[row]["neontui/drizzle-kit"] = ratio(table[row]["neontui"], table[row]["drizzle-kit"])
-    missing = {"drizzle-kit": drizzle_missing or None, "psql -1": None if psql else "psql is not installed"}
-    return {"quick": quick, "runs": runs, "migrations": count, "statements": statements, "bytes": size,
-            "tables": len(tables), "versions": versions, "missing": missing, "rows": table}
+    return table
 
 
 def ratio(ours: dict[str, Any] | None, theirs: dict[str, Any] | None) -> str:

@@ -35,7 +35,8 @@ async def after_refresh(app: Any) -> None:
 
 
 async def console(project_dir: str, url: str) -> dict[str, Any]:
-    from neontui.tui.app import Failed, Loaded, NeontuiApp, Options
+    from neontui.tui.app import NeontuiApp, Options
+    from neontui.tui.messages import Failed, Loaded
 
     imported = time.perf_counter()
     marks: dict[str, float] = {}

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 B = "--> statement-breakpoint\n"
@@ -172,130 +174,188 @@ def _indexable(table: Table) -> list[str]:
 # --- changes to an existing table ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Change:
+    """What every kind of change reads: the generator, the database so far, the table it changes, the migration."""
+
+    rng: random.Random
+    schema: Schema
+    table: Table
+    serial: int
+    legacy: bool
+
+    @property
+    def alter(self) -> str:
+        return f'ALTER TABLE "{self.table.name}"'
+
+
+def _add_column(c: _Change) -> list[str]:
+    name, column = _new_column(c.rng, c.schema, c.table, added=True)
+    if column.kind == "fk":
+        column.not_null = False
+    c.table.columns[name] = column
+    return [f'{c.alter} ADD COLUMN "{name}" {column.sql()};']
+
+
+def _add_fk_column(c: _Change) -> list[str]:
+    name = c.table.free_name(c.rng.choice(FK_NAMES))
+    c.table.columns[name] = Column("fk", "integer")
+    return [f'{c.alter} ADD COLUMN "{name}" integer;', _add_fk(c.schema, c.rng, c.table, name, c.legacy)]
+
+
+def _add_enum_column(c: _Change) -> list[str]:
+    statements = [_create_enum(c.schema, c.rng, c.serial, c.legacy)]
+    enum = list(c.schema.enums)[-1]
+    name = c.table.free_name(c.rng.choice(ENUM_NAMES))
+    c.table.columns[name] = Column("enum", f'"{enum}"', True, f"'{c.schema.enums[enum][0]}'")
+    return [*statements, f'{c.alter} ADD COLUMN "{name}" {c.table.columns[name].sql()};']
+
+
+def _add_index(c: _Change) -> list[str]:
+    candidates = _indexable(c.table)
+    if not candidates:
+        return []
+    if len(candidates) > 1 and c.rng.random() < 0.2:
+        return [_create_index(c.schema, c.rng, c.table, tuple(c.rng.sample(candidates, 2)), c.legacy)]
+    return [_create_index(c.schema, c.rng, c.table, (c.rng.choice(candidates),), c.legacy)]
+
+
+def _drop_column(c: _Change) -> list[str]:
+    plain = c.table.plain_columns()
+    if len(plain) < 3:
+        return []
+    name = c.rng.choice(plain)
+    c.table.forget_column(name)
+    return [f'{c.alter} DROP COLUMN {_IF_EXISTS[c.legacy]}"{name}";']
+
+
+def _not_null(c: _Change, *, drop: bool) -> list[str]:
+    candidates = [col for col in c.table.plain_columns() if c.table.columns[col].not_null == drop]
+    if not candidates:
+        return []
+    name = c.rng.choice(candidates)
+    c.table.columns[name].not_null = not drop
+    return [f'{c.alter} ALTER COLUMN "{name}" {"DROP" if drop else "SET"} NOT NULL;']
+
+
+def _rename_column(c: _Change) -> list[str]:
+    plain = c.table.plain_columns()
+    if not plain:
+        return []
+    old = c.rng.choice(plain)
+    kind = c.table.columns[old].kind
+    words = FK_NAMES if kind == "fk" else ENUM_NAMES if kind == "enum" else KINDS[kind][2]
+    new = c.table.free_name(c.rng.choice(words))
+    c.table.rename_column(old, new)
+    return [f'{c.alter} RENAME COLUMN "{old}" TO "{new}";']
+
+
+def _add_unique(c: _Change) -> list[str]:
+    taken = set(c.table.uniques.values())
+    candidates = [col for col in _indexable(c.table) if col not in taken]
+    if not candidates:
+        return []
+    column = c.rng.choice(candidates)
+    name = c.schema.claim(f"{c.table.name}_{column}_unique")
+    c.table.uniques[name] = column
+    return [f'{c.alter} ADD CONSTRAINT "{name}" UNIQUE("{column}");']
+
+
+def _drop_index(c: _Change) -> list[str]:
+    if not c.table.indexes:
+        return []
+    name = c.rng.choice(list(c.table.indexes))
+    del c.table.indexes[name]
+    return [f'DROP INDEX {_IF_EXISTS[c.legacy]}"{name}";']
+
+
+def _drop_constraint(c: _Change) -> list[str]:
+    constraints = list(c.table.uniques) + list(c.table.fks)
+    if not constraints:
+        return []
+    name = c.rng.choice(constraints)
+    c.table.uniques.pop(name, None)
+    c.table.fks.pop(name, None)
+    return [f'{c.alter} DROP CONSTRAINT "{name}";']
+
+
+def _set_default(c: _Change) -> list[str]:
+    columns = c.table.columns
+    candidates = [col for col in c.table.plain_columns() if columns[col].kind in KINDS and not columns[col].default]
+    if not candidates:
+        return []
+    name = c.rng.choice(candidates)
+    column = columns[name]
+    column.default = KINDS[column.kind][1]
+    return [f'{c.alter} ALTER COLUMN "{name}" SET DEFAULT {column.default};']
+
+
+def _drop_default(c: _Change) -> list[str]:
+    candidates = [col for col in c.table.plain_columns() if c.table.columns[col].default]
+    if not candidates:
+        return []
+    name = c.rng.choice(candidates)
+    c.table.columns[name].default = None
+    return [f'{c.alter} ALTER COLUMN "{name}" DROP DEFAULT;']
+
+
+# Only conversions PostgreSQL makes without USING: varchar ↔ text, integer → bigint (no FK columns).
+_TYPE_MOVES = {"text": "varchar", "varchar": "text", "integer": "bigint"}
+
+
+def _set_type(c: _Change) -> list[str]:
+    candidates = [col for col in c.table.plain_columns() if c.table.columns[col].kind in _TYPE_MOVES]
+    if not candidates:
+        return []
+    name = c.rng.choice(candidates)
+    column = c.table.columns[name]
+    column.kind = _TYPE_MOVES[column.kind]
+    column.type = KINDS[column.kind][0]  # a default stays as it was, cast to the new type
+    return [f'{c.alter} ALTER COLUMN "{name}" SET DATA TYPE {column.type};']
+
+
+def _add_enum_value(c: _Change) -> list[str]:
+    if not c.schema.enums:
+        return []
+    enum = c.rng.choice(list(c.schema.enums))
+    unused = [v for v in ENUM_VALUES if v not in c.schema.enums[enum]]
+    if not unused:
+        return []
+    value = c.rng.choice(unused)
+    c.schema.enums[enum].append(value)  # never used as a default: a new value is unusable until commit
+    return [f"ALTER TYPE \"public\".\"{enum}\" ADD VALUE '{value}';"]
+
+
+def _drop_table(c: _Change) -> list[str]:
+    if len(c.schema.tables) < 8:
+        return []
+    c.schema.tables.remove(c.table)
+    c.table.dropped = True
+    for other in c.schema.tables:  # CASCADE drops the foreign keys that point at it
+        other.fks = {n: (col, ref) for n, (col, ref) in other.fks.items() if ref is not c.table}
+    return [f'DROP TABLE "{c.table.name}" CASCADE;']
+
+
+def _rename_table(c: _Change) -> list[str]:
+    old, c.table.name = c.table.name, c.schema.claim(f"{c.rng.choice(TABLE_WORDS)}_{c.serial}")
+    return [f'ALTER TABLE "{old}" RENAME TO "{c.table.name}";']
+
+
+# Each kind of change with its weight: how often drizzle-kit migrations make it, relative to the others.
+_CHANGES: dict[str, tuple[int, Callable[[_Change], list[str]]]] = {
+    "add": (14, _add_column), "add_fk": (6, _add_fk_column), "add_enum": (4, _add_enum_column),
+    "index": (8, _add_index), "drop": (6, _drop_column), "set_not_null": (5, partial(_not_null, drop=False)),
+    "drop_not_null": (3, partial(_not_null, drop=True)), "rename": (6, _rename_column), "unique": (4, _add_unique),
+    "drop_index": (3, _drop_index), "drop_constraint": (3, _drop_constraint), "set_default": (3, _set_default),
+    "drop_default": (2, _drop_default), "set_type": (3, _set_type), "add_value": (2, _add_enum_value),
+    "drop_table": (1, _drop_table), "rename_table": (1, _rename_table),
+}
+
+
 def _change(rng: random.Random, schema: Schema, table: Table, serial: int, legacy: bool) -> list[str]:
     """One drizzle-kit change to `table` that is valid in its current state ([] when the pick does not apply)."""
-    t = f'ALTER TABLE "{table.name}"'
-    plain = table.plain_columns()
-    op = rng.choices(
-        ["add", "add_fk", "add_enum", "index", "drop", "set_not_null", "drop_not_null", "rename", "unique",
-         "drop_index", "drop_constraint", "set_default", "drop_default", "set_type", "add_value", "drop_table",
-         "rename_table"],
-        weights=[14, 6, 4, 8, 6, 5, 3, 6, 4, 3, 3, 3, 2, 3, 2, 1, 1])[0]
-    if op == "add":
-        name, column = _new_column(rng, schema, table, added=True)
-        if column.kind == "fk":
-            column.not_null = False
-        table.columns[name] = column
-        return [f'{t} ADD COLUMN "{name}" {column.sql()};']
-    if op == "add_fk":
-        name = table.free_name(rng.choice(FK_NAMES))
-        table.columns[name] = Column("fk", "integer")
-        return [f'{t} ADD COLUMN "{name}" integer;', _add_fk(schema, rng, table, name, legacy)]
-    if op == "add_enum":
-        statements = [_create_enum(schema, rng, serial, legacy)]
-        enum = list(schema.enums)[-1]
-        name = table.free_name(rng.choice(ENUM_NAMES))
-        table.columns[name] = Column("enum", f'"{enum}"', True, f"'{schema.enums[enum][0]}'")
-        return [*statements, f'{t} ADD COLUMN "{name}" {table.columns[name].sql()};']
-    if op == "index":
-        candidates = _indexable(table)
-        if not candidates:
-            return []
-        if len(candidates) > 1 and rng.random() < 0.2:
-            return [_create_index(schema, rng, table, tuple(rng.sample(candidates, 2)), legacy)]
-        return [_create_index(schema, rng, table, (rng.choice(candidates),), legacy)]
-    if op == "drop":
-        if len(plain) < 3:
-            return []
-        name = rng.choice(plain)
-        table.forget_column(name)
-        return [f'{t} DROP COLUMN {_IF_EXISTS[legacy]}"{name}";']
-    if op in ("set_not_null", "drop_not_null"):
-        want = op == "drop_not_null"
-        candidates = [c for c in plain if table.columns[c].not_null == want]
-        if not candidates:
-            return []
-        name = rng.choice(candidates)
-        table.columns[name].not_null = not want
-        return [f'{t} ALTER COLUMN "{name}" {"DROP" if want else "SET"} NOT NULL;']
-    if op == "rename":
-        if not plain:
-            return []
-        old = rng.choice(plain)
-        kind = table.columns[old].kind
-        words = FK_NAMES if kind == "fk" else ENUM_NAMES if kind == "enum" else KINDS[kind][2]
-        new = table.free_name(rng.choice(words))
-        table.rename_column(old, new)
-        return [f'{t} RENAME COLUMN "{old}" TO "{new}";']
-    if op == "unique":
-        taken = set(table.uniques.values())
-        candidates = [c for c in _indexable(table) if c not in taken]
-        if not candidates:
-            return []
-        column = rng.choice(candidates)
-        name = schema.claim(f"{table.name}_{column}_unique")
-        table.uniques[name] = column
-        return [f'{t} ADD CONSTRAINT "{name}" UNIQUE("{column}");']
-    if op == "drop_index":
-        if not table.indexes:
-            return []
-        name = rng.choice(list(table.indexes))
-        del table.indexes[name]
-        return [f'DROP INDEX {_IF_EXISTS[legacy]}"{name}";']
-    if op == "drop_constraint":
-        constraints = list(table.uniques) + list(table.fks)
-        if not constraints:
-            return []
-        name = rng.choice(constraints)
-        table.uniques.pop(name, None)
-        table.fks.pop(name, None)
-        return [f'{t} DROP CONSTRAINT "{name}";']
-    if op in ("set_default", "drop_default"):
-        if op == "drop_default":
-            candidates = [c for c in plain if table.columns[c].default]
-        else:
-            candidates = [c for c in plain if table.columns[c].kind in KINDS and not table.columns[c].default]
-        if not candidates:
-            return []
-        name = rng.choice(candidates)
-        column = table.columns[name]
-        if op == "drop_default":
-            column.default = None
-            return [f'{t} ALTER COLUMN "{name}" DROP DEFAULT;']
-        column.default = KINDS[column.kind][1]
-        return [f'{t} ALTER COLUMN "{name}" SET DEFAULT {column.default};']
-    if op == "set_type":
-        # Only conversions PostgreSQL makes without USING: varchar ↔ text, integer → bigint (no FK columns).
-        moves = {"text": "varchar", "varchar": "text", "integer": "bigint"}
-        candidates = [c for c in plain if table.columns[c].kind in moves]
-        if not candidates:
-            return []
-        name = rng.choice(candidates)
-        column = table.columns[name]
-        column.kind = moves[column.kind]
-        column.type = KINDS[column.kind][0]  # a default stays as it was, cast to the new type
-        return [f'{t} ALTER COLUMN "{name}" SET DATA TYPE {column.type};']
-    if op == "add_value":
-        if not schema.enums:
-            return []
-        enum = rng.choice(list(schema.enums))
-        unused = [v for v in ENUM_VALUES if v not in schema.enums[enum]]
-        if not unused:
-            return []
-        value = rng.choice(unused)
-        schema.enums[enum].append(value)  # never used as a default: a new value is unusable until commit
-        return [f"ALTER TYPE \"public\".\"{enum}\" ADD VALUE '{value}';"]
-    if op == "drop_table":
-        if len(schema.tables) < 8:
-            return []
-        schema.tables.remove(table)
-        table.dropped = True
-        for other in schema.tables:  # CASCADE drops the foreign keys that point at it
-            other.fks = {n: (c, ref) for n, (c, ref) in other.fks.items() if ref is not table}
-        return [f'DROP TABLE "{table.name}" CASCADE;']
-    # rename_table
-    old, table.name = table.name, schema.claim(f"{rng.choice(TABLE_WORDS)}_{serial}")
-    return [f'ALTER TABLE "{old}" RENAME TO "{table.name}";']
+    op = rng.choices(list(_CHANGES), weights=[weight for weight, _ in _CHANGES.values()])[0]
+    return _CHANGES[op][1](_Change(rng, schema, table, serial, legacy))
 
 
 # --- migrations and projects --------------------------------------------------------------------------------

@@ -11,8 +11,15 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from neontui.core.db.embedded import start_embedded
+from neontui.core.db.embedded import EmbeddedServer, start_embedded
 from neontui.core.db.url import with_database
+from tests.drizzle_env import allow_npm
+from tests.helpers import TEST_DATABASE_ENV
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Before any fixture of the test, session-scoped ones (drizzle_template) included.
+    allow_npm(item.get_closest_marker("drizzle") is not None)
 
 
 @pytest.fixture(autouse=True)
@@ -23,15 +30,24 @@ def _private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """NEONTUI_TEST_DATABASE_URL when set (a role that may CREATE DATABASE), else an embedded server."""
-    url = os.environ.get("NEONTUI_TEST_DATABASE_URL")
-    if url:
-        yield url
-        return
+def embedded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
+    """The session's embedded server (trust auth on a private unix socket, its data folder writable), for tests
+    that need exactly that; they skip, saying so, when NEONTUI_TEST_DATABASE_URL points the suite elsewhere."""
+    if os.environ.get(TEST_DATABASE_ENV):
+        pytest.skip(f"needs the embedded server's own data folder and socket ({TEST_DATABASE_ENV} is set)")
     server = start_embedded(tmp_path_factory.mktemp("pg") / "data")
-    yield server.url
+    yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url(request: pytest.FixtureRequest) -> str:
+    """NEONTUI_TEST_DATABASE_URL when set (a role that may CREATE DATABASE), else the embedded server."""
+    url = os.environ.get(TEST_DATABASE_ENV)
+    if url:
+        return url
+    server: EmbeddedServer = request.getfixturevalue("embedded_server")
+    return server.url
 
 
 @pytest.fixture
@@ -48,7 +64,12 @@ def make_database(pg_admin_url: str) -> Iterator[Callable[[], str]]:
     yield make
     with psycopg.connect(pg_admin_url, autocommit=True) as admin:
         for name in names:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            try:  # FORCE: a session the test leaked must not keep its database alive
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            except psycopg.errors.InsufficientPrivilege:
+                # PostgreSQL 15 refuses FORCE to a non-superuser while autovacuum works in the database (the
+                # worker has no role to check); a plain DROP stops autovacuum itself.
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from pathlib import Path
 FIXTURE = Path(__file__).parent / "drizzle_fixture"
 INSTALL_TIMEOUT = 600
 RUN_TIMEOUT = 120
-# drizzle-kit's rename prompt; answering Down+Enter picks the first rename candidate (drizzle.md §7.5).
+# drizzle-kit's rename prompt; answering Down+Enter picks the first rename candidate
+# (docs/compatibility.md#drizzle-kit-prompts).
 RENAME_PROMPT = b"created or renamed"
 CHOOSE_FIRST_RENAME = b"\x1b[B\r"
 
@@ -31,8 +32,21 @@ def cache_dir() -> Path:
     return base / f"node-{hashlib.sha256(lock).hexdigest()[:12]}"
 
 
+# Whether the running test may use the npm install (set per test by conftest.py; True outside pytest).
+_npm_allowed = True
+
+
+def allow_npm(allowed: bool) -> None:
+    """Let the next test use node_modules() or not: only tests marked `drizzle` may reach the npm registry."""
+    global _npm_allowed
+    _npm_allowed = allowed
+
+
 def node_modules() -> Path:
-    """Install the pinned drizzle-kit/drizzle-orm/pg once (file-locked) and return its node_modules."""
+    """Install the pinned drizzle-kit/drizzle-orm/pg once (file-locked) and return its node_modules. Refused to a
+    test not marked `drizzle` even when the cache is warm, so that it fails alike on a fresh machine."""
+    if not _npm_allowed:
+        raise RuntimeError("this test uses drizzle-kit from npm: mark it @pytest.mark.drizzle")
     target = cache_dir()
     modules = target / "node_modules"
     if (modules / ".bin" / "drizzle-kit").exists():

@@ -9,6 +9,7 @@ from neontui.core.db.connect import connect
 from neontui.core.drizzle.journal import read_journal
 from neontui.core.drizzle.ledger import Ledger, LedgerRow
 from neontui.core.migrate.migrator import run
+from neontui.core.safety.model import DangerClass, Finding, Severity
 
 CONFIG_TS = """import { defineConfig } from 'drizzle-kit';
 export default defineConfig({
@@ -55,3 +56,11 @@ def sql_project(root: Path, files: dict[str, bytes], *, database_url: str | None
         with connect(database_url) as conn:
             run(conn, read_journal(root / "drizzle"), "drizzle", "__drizzle_migrations", limit=applied)
     return root
+
+
+def finding(rule: str = "rule", danger: DangerClass = DangerClass.OTHER, severity: Severity = Severity.WARNING, *,
+            tag: str = "0001_users", statement: int = 0, line: int = 1, suppressed: bool = False) -> Finding:
+    """A finding as the review reports one, for code that consumes findings (checklist, policy, panes, audit)."""
+    return Finding(rule=rule, severity=severity, danger=danger, tag=tag, statement=statement, line=line, column=1,
+                   message=f"{rule} at {tag}:{line}", lock=None, blocks=None, explanation="why", help="do this",
+                   suppressed=suppressed, suppressed_by="-- neontui-ignore" if suppressed else None)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from neontui.core.safety import RULES, RunMode, Source, analyze
-from neontui.core.safety.versions import LATEST, parse_version
+from neontui.core.sql.versions import LATEST, parse_version
 
 CORPUS = Path(__file__).parent / "safety_corpus"
 FIRST_TAG = "0000_case"

@@ -8,10 +8,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
+from neontui.cli.output import painter
+from neontui.core.display import finding_label, finding_notes
 from neontui.core.redact import redact
 from neontui.core.safety import Finding, Review, Severity
 
-_COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def render(review: Review, paths: Mapping[str, str], fmt: str, out: TextIO, *, show_info: bool) -> None:
@@ -32,18 +34,14 @@ def render(review: Review, paths: Mapping[str, str], fmt: str, out: TextIO, *, s
 
 
 def _text(review: Review, findings: list[Finding], paths: Mapping[str, str], out: TextIO) -> None:
-    color = out.isatty() and "NO_COLOR" not in os.environ
+    paint = painter(out)
     for f in findings:
-        label = f"{f.severity}[{f.rule}]"
-        if color:
-            label = f"\x1b[{_COLORS[f.severity]}m{label}\x1b[0m"
+        label = paint(finding_label(f), _COLOURS[f.severity])
         state = " (suppressed by " + f.suppressed_by + ")" if f.suppressed and f.suppressed_by else ""
         out.write(f"{paths.get(f.tag, f.tag)}:{f.line}:{f.column}: {label}: {f.message}{state}\n")
         if f.suppressed:
             continue
-        if f.lock:
-            out.write(f"  = lock: {f.lock}" + (f"; blocks {f.blocks}" if f.blocks else "") + "\n")
-        out.write(f"  = why: {f.explanation}\n  = help: {f.help}\n")
+        out.write("".join(f"  = {name}: {text}\n" for name, text in finding_notes(f)))
         if f.suggestion:
             out.write("  = safe alternative:\n" + "".join(f"      {line}\n" for line in f.suggestion.splitlines()))
     for tag, line, comment in review.unused_ignores:

@@ -3,44 +3,63 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from typing import Any, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
-from neontui.core.actions.migrate import Engine, Outcome, execute
-from neontui.core.db.blockers import describe
-from neontui.core.drizzle.project import Project
+from neontui.cli import project
+from neontui.cli.output import note, print_error, print_json, refused
+from neontui.cli.parser import Subparsers, add_project_args, add_target_args, duration, seconds
+from neontui.core.display import confirmation_summary, event_line
 from neontui.core.errors import ExitCode
-from neontui.core.gate.gate import Gate, open_gate
-from neontui.core.gate.policy import Action
-from neontui.core.kit.session import Line
-from neontui.core.migrate.dryrun import DEFAULT_LOCK_TIMEOUT
-from neontui.core.migrate.migrator import MigrateOptions, MigrationApplied, StatementFinished
-from neontui.core.migrate.plan import build_plan
 from neontui.core.redact import redact
-from neontui.core.safety import RunMode
+
+if TYPE_CHECKING:
+    from neontui.core.actions.gate import Gate
+    from neontui.core.actions.migrate import Outcome
 
 
-def migrate_command(args: argparse.Namespace, project: Project) -> ExitCode:
+def flags(sub: Subparsers) -> None:
+    migrate = sub.add_parser(
+        "migrate", help="apply the pending migrations (or --dry-run them) with a lock, timeouts and a restore point",
+        description="Exit codes: 0 applied (or nothing pending), 1 refused by the production policy, 3 "
+                    "configuration or connection error, 4 a statement failed, 5 retryable (another run holds the "
+                    "lock, lock_timeout fired, or the pending set changed).")
+    add_project_args(migrate)
+    migrate.add_argument("--dry-run", action="store_true", help="run the batch in a transaction and roll it back")
+    migrate.add_argument("--engine", choices=("native", "drizzle-kit"), default="native")
+    migrate.add_argument("--lock-timeout", type=duration, help="e.g. 5s (default: neontui.toml, else 5s; dry run 2s)")
+    migrate.add_argument("--statement-timeout", type=duration, help="e.g. 10min (default: neontui.toml, else off)")
+    migrate.add_argument("--lock-wait", type=seconds, default=10.0, help="seconds to wait for another run (10)")
+    migrate.add_argument("--per-migration", action="store_true", help="one transaction per migration")
+    migrate.add_argument("--plan", action="store_true", help="print where transactions begin and end, run nothing")
+    add_target_args(migrate, confirm="a production run")
+    migrate.add_argument("--yes", action="store_true", help="never prompt (a production run then needs --confirm)")
+
+
+def run(args: argparse.Namespace) -> ExitCode:
+    from neontui.core.actions.gate import open_gate
+    from neontui.core.actions.migrate import Engine, execute, plan, run_options
+    from neontui.core.gate.policy import Action
+    from neontui.core.safety import RunMode
+
     # The native engine runs CONCURRENTLY statements and the files' own COMMITs as planned steps; drizzle-kit cannot.
     mode = RunMode.PLANNED if args.engine == "native" else RunMode.TRANSACTION
-    gate = open_gate(project, env_flag=args.env, target_name=args.target, mode=mode)
-    settings = gate.settings
-    default_timeout = DEFAULT_LOCK_TIMEOUT if args.dry_run else (settings.lock_timeout or "5s")
-    options = MigrateOptions(lock_timeout=args.lock_timeout or default_timeout,
-                             statement_timeout=args.statement_timeout or settings.statement_timeout or "0",
-                             lock_wait=args.lock_wait, per_migration=args.per_migration)
+    gate = open_gate(project.load(Path(args.project_dir), args), env_flag=args.env, target_name=args.target, mode=mode)
+    options = run_options(gate.settings, dry=args.dry_run, lock_timeout=args.lock_timeout,
+                          statement_timeout=args.statement_timeout, lock_wait=args.lock_wait,
+                          per_migration=args.per_migration)
     pending = gate.pending.migrations
     if args.plan:
-        plan = build_plan(pending, per_migration=args.per_migration, server_version=gate.pending.server_version)
+        batch = plan(gate, per_migration=args.per_migration)
         if args.json:
-            _print_json({"plan": plan.to_json()})
+            print_json({"plan": batch.to_json()})
         else:
-            print("\n".join(plan.describe()) or "nothing pending")
+            print("\n".join(batch.describe()) or "nothing pending")
         return ExitCode.OK
     if not pending:
         if args.json:
-            _print_json({"applied": [], "pending": [], "exit_code": 0})
+            print_json({"applied": [], "pending": [], "exit_code": 0})
         else:
             print("nothing pending")
         return ExitCode.OK
@@ -52,23 +71,22 @@ def migrate_command(args: argparse.Namespace, project: Project) -> ExitCode:
         confirmation = _ask(gate, wanted)
     outcome = execute(gate, dry=args.dry_run, engine=Engine(args.engine), options=options,
                       typed_confirmation=confirmation, on_event=None if args.json else _progress,
-                      on_notice=lambda m: print(redact(m), file=sys.stderr))
+                      on_notice=note)
     if args.json:
-        _print_json(_document(outcome))
+        print_json(_document(outcome))
     else:
         _text(outcome, sys.stdout)
     if outcome.error is not None:
-        print(f"neontui: error: {outcome.error.one_line()}", file=sys.stderr)
+        print_error(outcome.error.one_line())
     return outcome.exit_code
 
 
 def _ask(gate: Gate, database: str) -> str:
+    *per_migration, restore_note = confirmation_summary(gate.pending.migrations, gate.review.findings)
     print("About to apply to PRODUCTION:", file=sys.stderr)
-    for migration in gate.pending.migrations:
-        findings = [f for f in gate.review.findings if f.tag == migration.tag and not f.suppressed]
-        print(f"  {migration.tag}: {len(findings)} finding(s)" +
-              (f" ({', '.join(sorted({f.rule for f in findings}))})" if findings else ""), file=sys.stderr)
-    print("A restore point (server time and WAL LSN) is recorded right before the run.", file=sys.stderr)
+    for line in per_migration:
+        print(f"  {line}", file=sys.stderr)
+    print(restore_note, file=sys.stderr)
     try:
         return input(f"Type the database name ({database}) to confirm: ")
     except EOFError:
@@ -76,21 +94,20 @@ def _ask(gate: Gate, database: str) -> str:
 
 
 def _progress(event: object) -> None:
+    from neontui.core.actions.events import Exited, Line
+
     if isinstance(event, Line):  # drizzle-kit's own output, with the drizzle-kit engine
         print(redact(event.text), file=sys.stderr)
-    elif isinstance(event, StatementFinished):
-        rows = f"  {event.rows} row(s)" if event.rows else ""
-        print(f"  {event.tag} #{event.statement}  {event.elapsed:.3f}s{rows}", file=sys.stderr)
-    elif isinstance(event, MigrationApplied):
-        print(f"✓ {event.tag} applied ({event.elapsed:.3f}s)", file=sys.stderr)
+    elif not isinstance(event, Exited) and (line := event_line(event)) is not None:  # the outcome reports the exit
+        print(line, file=sys.stderr)
 
 
 def _text(outcome: Outcome, out: TextIO) -> None:
     if not outcome.decision.allowed:
-        out.write(f"{outcome.action} refused:\n" + "".join(f"  - {r}\n" for r in outcome.decision.reasons))
+        refused(str(outcome.action), outcome.decision.reasons, out)
         return
-    for blocker in outcome.blockers:
-        out.write(f"warning: {describe(blocker)}\n")
+    for blocker in outcome.blocker_notes:
+        out.write(f"warning: {blocker}\n")
     if outcome.restore_point is not None:
         point = outcome.restore_point
         out.write(f"restore point: {point.time} (LSN {point.lsn})\n")
@@ -135,8 +152,9 @@ def _document(outcome: Outcome) -> dict[str, Any]:
     error = outcome.error
     return {
         "action": str(outcome.action), "allowed": outcome.decision.allowed,
-        "reasons": list(outcome.decision.reasons), "confirmation": outcome.decision.confirmation,
-        "direct_switch": outcome.direct_switch, "blockers": [describe(b) for b in outcome.blockers],
+        "reasons": list(outcome.decision.reasons), "codes": [str(c) for c in outcome.decision.codes],
+        "confirmation": outcome.decision.confirmation,
+        "direct_switch": outcome.direct_switch, "blockers": outcome.blocker_notes,
         "restore_point": outcome.restore_point.to_json() if outcome.restore_point else None,
         "applied": outcome.applied, "report": outcome.report.to_json() if outcome.report else None,
         "dry_run": outcome.dry.to_json() if outcome.dry else None,
@@ -144,9 +162,3 @@ def _document(outcome: Outcome) -> dict[str, Any]:
                                              **(error.to_json() if hasattr(error, "to_json") else {})},
         "exit_code": int(outcome.exit_code),
     }
-
-
-def _print_json(document: dict[str, Any]) -> None:
-    # Indented for a person at a terminal; compact (and several times faster to encode) for programs.
-    indent = 2 if sys.stdout.isatty() else None
-    print(redact(json.dumps(document, indent=indent, ensure_ascii=False, default=str)))

@@ -1,31 +1,29 @@
 """The console: panes wired to workers. All I/O runs in thread workers that post messages (the read-only load in
-a daemon thread, see _in_daemon_thread); every action that changes the database asks the core's policy (through
-neontui.core.gate.gate) before anything runs."""
+a daemon thread, see _in_daemon_thread); every action goes through neontui.core.actions, whose gate asks the
+core's policy before anything changes the database."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import queue
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from neontui.core.crash import write_crash_report
+from neontui.core.display import confirmation_summary, endpoint_kind
 from neontui.core.errors import NeontuiError
 from neontui.core.redact import redact
 from neontui.tui.keymap import ACTIONS, bindings, help_text
-from neontui.tui.screens.dialogs import ConfirmDialog, ErrorDialog, GenerateDialog
-from neontui.tui.screens.prompt_dialog import PromptDialog
+from neontui.tui.kit_actions import KitActions
+from neontui.tui.messages import Failed, Loaded, Reload, RunFinished
+from neontui.tui.screens.dialogs import ConfirmDialog, ErrorDialog
+from neontui.tui.threads import in_daemon_thread
 from neontui.tui.widgets.checklist_pane import ChecklistPane
 from neontui.tui.widgets.info import FindingDetail, StatusBar
 from neontui.tui.widgets.journal_pane import JournalPane
@@ -33,11 +31,11 @@ from neontui.tui.widgets.log_pane import LogPane
 from neontui.tui.widgets.sql_pane import SqlPane
 
 if TYPE_CHECKING:
-    from neontui.core.gate.gate import Gate
+    from neontui.core.actions.gate import Gate
 
 # The policy's action names, as strings: importing neontui.core.gate.policy would load the database driver before the
 # first frame (it is loaded in the load worker instead).
-MIGRATE, DRY_RUN, PUSH = "migrate", "dry-run", "push"
+MIGRATE, DRY_RUN = "migrate", "dry-run"
 
 
 @dataclass(frozen=True)
@@ -51,59 +49,9 @@ class Options:
 
 
 RUN_ACTIONS = ("migrate", "dry_run", "generate", "check", "push")
-T = TypeVar("T")
 
 
-async def _in_daemon_thread(work: Callable[[], T], name: str) -> T:
-    """`work()` in a daemon thread, awaited: only for work the process may abandon at exit (database reads; state
-    files are written atomically). Textual runs thread workers in the event loop's executor, and both asyncio.run
-    and the interpreter join its threads before the process ends, so `q` would wait for a worker stuck connecting
-    to a server that never answers; nothing waits for a daemon thread. A cancelled await (a newer exclusive load)
-    simply drops the result."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[T] = loop.create_future()
-
-    def deliver(result: T | None, error: Exception | None) -> None:  # on the loop
-        if future.done():
-            return
-        if error is not None:
-            future.set_exception(error)  # re-raised by the await: the worker's own error handling applies
-        else:
-            future.set_result(result)  # type: ignore[arg-type]
-
-    def target() -> None:
-        result: T | None = None
-        error: Exception | None = None
-        try:
-            result = work()
-        except Exception as exc:
-            error = exc
-        with contextlib.suppress(RuntimeError):  # the loop has closed: the console quit, nobody is waiting
-            loop.call_soon_threadsafe(deliver, result, error)
-
-    threading.Thread(target=target, name=name, daemon=True).start()
-    return await future
-
-
-class Loaded(Message):
-    def __init__(self, gate: Gate) -> None:
-        self.gate = gate
-        super().__init__()
-
-
-class Failed(Message):
-    def __init__(self, what: str, error: str) -> None:
-        self.what, self.error = what, redact(error)
-        super().__init__()
-
-
-class RunFinished(Message):
-    def __init__(self, outcome: Any) -> None:
-        self.outcome = outcome
-        super().__init__()
-
-
-class NeontuiApp(App[int]):
+class NeontuiApp(KitActions):
     TITLE = "neontui"
     CSS = """
     #main { height: 1fr; }
@@ -119,7 +67,7 @@ class NeontuiApp(App[int]):
         self.options = options
         self.gate: Gate | None = None
         self.running = False
-        self.studio: Any = None
+        self.studio = None
 
     def compose(self) -> ComposeResult:
         yield StatusBar("connecting…", id="status")
@@ -150,7 +98,7 @@ class NeontuiApp(App[int]):
     @work(exclusive=True, group="load", exit_on_error=False)
     async def load(self) -> None:
         try:
-            gate = await _in_daemon_thread(self._open_gate, "neontui load")
+            gate = await in_daemon_thread(self._open_gate, "neontui load")
         except NeontuiError as exc:
             self.post_message(Failed("load", exc.one_line()))
             return
@@ -158,8 +106,8 @@ class NeontuiApp(App[int]):
 
     def _open_gate(self) -> Gate:
         """Project, status and review, in the load's daemon thread: nothing here must finish before an exit."""
+        from neontui.core.actions.gate import open_gate
         from neontui.core.drizzle.project import load_project
-        from neontui.core.gate.gate import open_gate
 
         o = self.options
         project = load_project(o.project_dir, config=o.config, out=o.out, url=o.url)
@@ -175,11 +123,10 @@ class NeontuiApp(App[int]):
         overview = gate.pending.overview
         env = gate.environment
         target = overview.target
-        kind = ("Neon " + ("pooled → direct for migrations" if target.is_pooled else "direct")) \
-            if overview.server.is_neon else "PostgreSQL"
+        kind = endpoint_kind(overview.server.is_neon, target.is_pooled, for_migrations=True)
         status = self.query_one("#status", StatusBar)
         status.set_class(env.production, "production")
-        from neontui.core.kit.prereqs import find_drizzle_kit
+        from neontui.core.actions.doctor import find_drizzle_kit
 
         kit = find_drizzle_kit(gate.project.config.root)
         status.update(redact(f"{'PRODUCTION' if env.production else 'development'} · {target.display_target()} · "
@@ -200,10 +147,12 @@ class NeontuiApp(App[int]):
         self.set_keymap({action: value for action, value in keys.items() if action in known})
 
     def _show_checklist(self) -> None:
+        from neontui.core.gate.policy import Reason
+
         assert self.gate is not None
-        reasons = [r for action in (MIGRATE,) for r in self.gate.decide(action).reasons
-                   if not r.startswith("type the database name")]
-        self.query_one("#checklist", ChecklistPane).show(self.gate.checklist, reasons)
+        # What keeps migrate locked besides the typed name, which the confirmation dialog asks for.
+        refusals = self.gate.decide(MIGRATE).refusals_except(Reason.CONFIRMATION_MISSING)
+        self.query_one("#checklist", ChecklistPane).show(self.gate.checklist, [r.text for r in refusals])
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
@@ -233,8 +182,12 @@ class NeontuiApp(App[int]):
     def toggle(self, message: ChecklistPane.Toggled) -> None:
         if self.gate is None:
             return
-        (self.gate.checklist.check if message.checked else self.gate.checklist.uncheck)(message.item_id)
-        self.gate.save()
+        from neontui.core.actions.gate import toggle  # loaded already: the load opened the gate
+
+        if message.checked:
+            toggle(self.gate, check=[message.item_id])
+        else:
+            toggle(self.gate, uncheck=[message.item_id])
         self._show_checklist()
 
     @on(SqlPane.FindingSelected)
@@ -257,6 +210,10 @@ class NeontuiApp(App[int]):
     def action_refresh(self) -> None:
         self.load()
 
+    @on(Reload)
+    def reload(self) -> None:
+        self.load()
+
     def action_migrate(self) -> None:
         self._start(dry=False)
 
@@ -277,14 +234,11 @@ class NeontuiApp(App[int]):
             return
         database = gate.confirmation_to_ask(action, decision)
         if database is not None:
-            lines = [f"{m.tag}: {sum(1 for f in gate.review.findings if f.tag == m.tag and not f.suppressed)} "
-                     "finding(s)" for m in gate.pending.migrations]
-            lines.append("A restore point (server time and WAL LSN) is recorded right before the run.")
+            lines = confirmation_summary(gate.pending.migrations, gate.review.findings)
             self.push_screen(ConfirmDialog("Apply to PRODUCTION", lines, database),
                              lambda typed: self._run(dry, typed) if typed is not None else None)
             return
-        self.notify("\n".join(decision.reasons), title=f"{'Dry run' if dry else 'Migrate'} locked",
-                    severity="error", timeout=10, markup=False)
+        self._locked(f"{'Dry run' if dry else 'Migrate'} locked", decision.reasons)
 
     def _run(self, dry: bool, typed: str | None) -> None:
         self.running = True
@@ -308,13 +262,14 @@ class NeontuiApp(App[int]):
         outcome = message.outcome
         log = self.query_one("#log", LogPane)
         if not outcome.decision.allowed:
-            self.notify("\n".join(outcome.decision.reasons), title="Refused", severity="error", timeout=10,
-                        markup=False)
+            self._locked("Refused", outcome.decision.reasons)
             return
         failure = outcome.error or (outcome.dry.error if outcome.dry is not None else None)
         if failure is not None:
             log.post_line(f"✗ {failure.one_line()}")
-            if getattr(failure, "tag", None) and getattr(failure, "line", None):
+            from neontui.core.actions.events import MigrationFailed  # loaded already: the run used it
+
+            if isinstance(failure, MigrationFailed) and failure.line:  # the failed statement's place in its file
                 self.query_one("#sql", SqlPane).highlight_error(failure.tag, failure.line)
             self.push_screen(ErrorDialog(failure.one_line()))
         elif outcome.dry is not None:
@@ -324,128 +279,6 @@ class NeontuiApp(App[int]):
             log.post_line(f"✓ applied {', '.join(outcome.applied) or 'nothing'}")
             self.notify(f"Applied {len(outcome.applied)} migration(s)", title="Migrate")
         self.load()
-
-    def action_generate(self) -> None:
-        if self.gate is not None and not self.running:
-            self.push_screen(GenerateDialog(), self._generate_with)
-
-    def _generate_with(self, choice: tuple[str | None, bool] | None) -> None:
-        if choice is not None and not self.running:
-            self.running = True
-            self.run_generate(*choice)
-
-    @work(thread=True, group="run", exit_on_error=False)
-    def run_generate(self, name: str | None, custom: bool) -> None:
-        from neontui.core.kit.commands import generate
-
-        assert self.gate is not None
-        log = self.query_one("#log", LogPane)
-        try:
-            result = generate(self.gate.project, name=name, custom=custom, answer=self._ask_from_thread,
-                              on_event=lambda e: self.call_from_thread(log.handle, e))
-        except NeontuiError as exc:
-            self.post_message(Failed("generate", exc.one_line()))
-            self.running = False
-            return
-        self.call_from_thread(log.post_line, f"{'✓' if result.ok else '✗'} {result.summary} — next: "
-                                             f"{result.next_step}")
-        self.running = False
-        self.load()
-
-    def action_check(self) -> None:
-        if self.gate is not None and not self.running:
-            self.running = True
-            self.run_check()
-
-    @work(thread=True, group="run", exit_on_error=False)
-    def run_check(self) -> None:
-        from neontui.core.kit.commands import check
-
-        assert self.gate is not None
-        log = self.query_one("#log", LogPane)
-        try:
-            result = check(self.gate.project, on_event=lambda e: self.call_from_thread(log.handle, e))
-            self.call_from_thread(log.post_line, f"{'✓' if result.ok else '✗'} {result.summary}")
-        except NeontuiError as exc:
-            self.post_message(Failed("check", exc.one_line()))
-        finally:
-            self.running = False
-
-    def action_push(self) -> None:
-        if self.gate is None or self.running:
-            return
-        decision = self.gate.decide(PUSH)  # push is a development tool: the policy decides
-        database = self.gate.confirmation_to_ask(PUSH, decision)
-        if database is None:
-            self._push(None)
-            return
-        lines = ["drizzle-kit push changes the database to match the schema directly: no migration file, no "
-                 "transaction (statements before an error stay applied) and no restore point."]
-        self.push_screen(ConfirmDialog("Push to PRODUCTION", lines, database),
-                         lambda typed: self._push(typed) if typed is not None else None)
-
-    def _push(self, typed: str | None) -> None:
-        assert self.gate is not None
-        decision = self.gate.decide(PUSH, typed)  # again with the typed name: the dialog only collects it
-        if not decision.allowed:
-            self.notify("\n".join(decision.reasons), title="Push locked", severity="error", timeout=10,
-                        markup=False)
-            return
-        if not self.running:  # a run may have started (an F-key) while the dialog was open
-            self.running = True
-            self.run_push()
-
-    @work(thread=True, group="run", exit_on_error=False)
-    def run_push(self) -> None:
-        from neontui.core.kit.commands import push
-
-        assert self.gate is not None
-        log = self.query_one("#log", LogPane)
-        try:
-            result = push(self.gate.project, answer=self._ask_from_thread,
-                          on_event=lambda e: self.call_from_thread(log.handle, e))
-            self.call_from_thread(log.post_line, f"{'✓' if result.ok else '✗'} {result.summary} — next: "
-                                                 f"{result.next_step}")
-        except NeontuiError as exc:
-            self.post_message(Failed("push", exc.one_line()))
-        finally:
-            self.running = False
-        self.load()
-
-    def action_studio(self) -> None:
-        if self.gate is not None:
-            self.toggle_studio()
-
-    @work(thread=True, exclusive=True, group="studio", exit_on_error=False)
-    def toggle_studio(self) -> None:
-        from neontui.core.kit.studio import Studio
-
-        assert self.gate is not None
-        log = self.query_one("#log", LogPane)
-        if self.studio is not None and self.studio.running:
-            code = self.studio.stop()
-            self.studio = None
-            self.call_from_thread(log.post_line, f"Drizzle Studio stopped (exit {code})")
-            return
-        try:
-            self.studio = Studio(self.gate.project)
-            info = self.studio.start()
-        except NeontuiError as exc:
-            self.studio = None
-            self.post_message(Failed("studio", exc.one_line()))
-            return
-        self.call_from_thread(log.post_line, f"Drizzle Studio is running: {info.url} (S stops it)")
-        self.call_from_thread(self.notify, info.url, title="Drizzle Studio")
-
-    def on_unmount(self) -> None:
-        if self.studio is not None:
-            self.studio.stop()  # never outlive the console
-
-    def _ask_from_thread(self, prompt: Any) -> int | None:
-        """drizzle-kit's question as a dialog; the worker thread waits for the answer."""
-        answers: queue.Queue[int | None] = queue.Queue()
-        self.call_from_thread(self.push_screen, PromptDialog(prompt), answers.put)
-        return answers.get()
 
     def action_copy(self) -> None:
         self.query_one("#sql", SqlPane).action_copy_statement()
@@ -469,7 +302,7 @@ class NeontuiApp(App[int]):
         if self.gate is None:
             return
         log = self.query_one("#log", LogPane)
-        for record in AuditLog.for_project(self.gate.project.config.root).read(limit=10):
+        for record in AuditLog.for_project(self.gate.project.config.root, self.gate.settings).read(limit=10):
             log.post_line(f"audit {record.get('time')} {record.get('action')} {record.get('result')} "
                           f"{record.get('error') or ''}")
 

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psycopg
@@ -18,16 +17,12 @@ from neontui.core.errors import ConfigError
 from neontui.core.kit.commands import generate, push
 from neontui.core.kit.session import KitSession, Prompt, find_choice
 from tests.drizzle_project import write_project
+from tests.helpers import SECRET, secret_url, wait_until
 
 pytestmark = pytest.mark.drizzle
 
-SECRET = "Runner-Secret-Pw"
 USERS = ("import { pgTable, serial, text, integer, check } from 'drizzle-orm/pg-core';\nimport { sql } from "
          "'drizzle-orm';\nexport const users = pgTable('users', { id: serial('id').primaryKey(), %s });\n")
-
-
-def secret_url(url: str) -> str:
-    return url.replace("postgresql://postgres:@", f"postgresql://postgres:{SECRET}@", 1)
 
 
 @pytest.fixture
@@ -125,14 +120,14 @@ def test_cancel_leaves_no_process_behind(app):
         if hasattr(event, "returncode"):
             assert event.cancelled
             break
-    deadline = time.monotonic() + 5
-    while True:
+    def group_gone() -> bool:
         try:
             os.killpg(session.pid, 0)
         except ProcessLookupError:
-            break
-        assert time.monotonic() < deadline, "drizzle-kit's process group is still alive"
-        time.sleep(0.05)
+            return True
+        return False
+
+    wait_until(group_gone, 5, "drizzle-kit's process group to end")
 
 
 def test_pooled_url_goes_to_drizzle_kit_as_the_direct_endpoint(app):

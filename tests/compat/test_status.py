@@ -17,11 +17,9 @@ import pytest
 from neontui.cli.main import main
 from tests.drizzle_env import run_drizzle_kit
 from tests.drizzle_project import copy_project, journal_data, write_journal
+from tests.helpers import LEDGER, ledger_rows
 
 pytestmark = pytest.mark.drizzle
-
-LEDGER = '"drizzle"."__drizzle_migrations"'
-
 
 @pytest.fixture
 def project(drizzle_project: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -38,13 +36,6 @@ def states(doc: dict) -> list[tuple[str | None, str]]:
     return [(m["tag"], m["state"]) for m in doc["migrations"]]
 
 
-def rows(url: str, table: str = LEDGER) -> list[tuple[str, int | None]]:
-    with psycopg.connect(url) as conn:
-        if conn.execute("select to_regclass(%s)", (table,)).fetchone()[0] is None:
-            return []
-        return [(h, c) for h, c in conn.execute(f"select hash, created_at from {table} order by id")]
-
-
 def sql(url: str, statement: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(statement.encode())
@@ -58,9 +49,9 @@ def migrate_and_compare(project: Path, url: str, doc: dict, table: str = LEDGER)
     """The rows drizzle-kit migrate adds must be exactly neontui's would_run_next."""
     by_tag = {m["tag"]: m for m in doc["migrations"]}
     expected = [(by_tag[t]["hash"], by_tag[t]["when"]) for t in doc["summary"]["would_run_next"]]
-    before = rows(url, table)
+    before = ledger_rows(url, table)
     assert drizzle_migrate(project, url) == 0
-    assert rows(url, table)[len(before):] == expected
+    assert ledger_rows(url, table)[len(before):] == expected
 
 
 def apply_first(project: Path, url: str, n: int) -> None:
@@ -181,9 +172,9 @@ def test_null_created_at_after_apply_reruns_and_drizzle_fails(project, database_
     assert doc["summary"]["would_run_next"] == [t for t, s in states(doc) if s == "pending"]
     assert len(doc["summary"]["would_run_next"]) == 5
     assert all(m["notes"] for m in doc["migrations"][:5])
-    before = rows(database_url)
+    before = ledger_rows(database_url)
     assert drizzle_migrate(project, database_url) == 1  # re-running 0000 hits "relation already exists"
-    assert rows(database_url) == before
+    assert ledger_rows(database_url) == before
 
 
 def test_invalid_utf8_and_crlf_hash_like_drizzle(project, database_url, capsys):
@@ -218,7 +209,7 @@ def test_missing_file_fails_drizzle_and_applies_nothing(project, database_url, c
     assert code == 2
     assert states(doc)[4] == (tag, "missing-file")
     assert drizzle_migrate(project, database_url) == 1
-    assert rows(database_url) == []
+    assert ledger_rows(database_url) == []
 
 
 def test_unlisted_file_is_reported_and_ignored_by_drizzle(project, database_url, capsys):
@@ -237,4 +228,4 @@ def test_bom_is_a_problem_because_postgres_rejects_it(project, database_url, cap
     assert code == 2
     assert [(p["code"], p["tag"]) for p in doc["summary"]["problems"]] == [("bom", tag)]
     assert drizzle_migrate(project, database_url) == 1  # syntax error at the BOM; the whole batch rolls back
-    assert rows(database_url) == []
+    assert ledger_rows(database_url) == []

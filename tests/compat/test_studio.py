@@ -13,29 +13,21 @@ from pathlib import Path
 
 import pytest
 
-from neontui.core.db.url import parse_url
 from neontui.core.drizzle.project import Project, load_project
 from neontui.core.errors import ConfigError
 from neontui.core.kit import studio as studio_module
 from neontui.core.kit.studio import STUDIO_URL, Studio, StudioError, group_members
 from tests.drizzle_project import CONFIG, write_project
-from tests.helpers import REPO_ROOT
+from tests.helpers import REPO_ROOT, SECRET, free_port, live_processes, secret_url, wait_until
 
 pytestmark = pytest.mark.drizzle
 
-PASSWORD = "S3cret-pw"
 SCHEMA = ("import { pgTable, serial, text } from 'drizzle-orm/pg-core';\n"
           "export const notes = pgTable('notes', { id: serial('id').primaryKey(), body: text('body') });\n")
 # Configs that misbehave on purpose, written over drizzle.config.ts after the Project was loaded from the normal one.
 LOGS_URL = "console.log('connecting to ' + process.env.DATABASE_URL);\n"
 HANGS = LOGS_URL + "const until = Date.now() + 60000; while (Date.now() < until) {}\n"
 THROWS = "throw new Error('cannot use ' + process.env.DATABASE_URL);\n"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def port_is_free(port: int) -> bool:
@@ -50,33 +42,7 @@ def port_is_free(port: int) -> bool:
 
 def studio_processes(port: int) -> list[int]:
     """Pids of live drizzle-kit studio processes started for `port` (however they were started)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            continue
-        if b"studio" in argv and str(port).encode() in argv and state != "Z":
-            found.append(int(entry.name))
-    return found
-
-
-def wait_until(condition, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
-
-
-def with_password(url: str) -> str:
-    """The test database's URL with a password in it (the trust socket ignores it; drizzle-kit still sees it)."""
-    scheme, _, rest = url.partition("://")
-    if "@" in rest.split("/", 1)[0]:
-        rest = rest.split("@", 1)[1]
-    return f"{scheme}://{parse_url(url).user or 'postgres'}:{PASSWORD}@{rest}"
+    return live_processes(lambda argv: "studio" in argv and str(port) in argv)
 
 
 @pytest.fixture
@@ -124,7 +90,7 @@ def test_start_serves_the_api_and_stop_leaves_nothing(project: Project, studios:
     assert not studio.running
     assert group_members(info.pid) == []
     # os.killpg(pgid, 0) agrees once init has reaped node's orphaned children (zombies in between)
-    assert wait_until(lambda: not studio_processes(port))
+    wait_until(lambda: not studio_processes(port), 5, "studio's processes to end")
     assert port_is_free(port)
 
 
@@ -202,13 +168,13 @@ def test_atexit_stops_a_studio_the_program_forgot(project: Project, database_url
 def test_password_never_in_output(project: Project, studios: list[Studio], database_url: str) -> None:
     (project.config.path).write_text(LOGS_URL + CONFIG % "")
     port = free_port()
-    studio = Studio(project, port=port, url=with_password(database_url), startup_timeout=30)
+    studio = Studio(project, port=port, url=secret_url(database_url), startup_timeout=30)
     studios.append(studio)
     studio.start()
     assert post_init(port)["dialect"] == "postgresql"  # the trust socket ignores the password
     logged = [line for line in studio.output if line.startswith("connecting to")]
     assert logged and "****" in logged[0]
-    assert not any(PASSWORD in line for line in studio.output)
+    assert not any(SECRET in line for line in studio.output)
     studio.stop()
 
 
@@ -216,22 +182,22 @@ def test_exit_before_ready_reports_the_reason_without_the_password(project: Proj
                                                                     database_url: str) -> None:
     (project.config.path).write_text(THROWS + CONFIG % "")
     port = free_port()
-    studio = Studio(project, port=port, url=with_password(database_url), startup_timeout=30)
+    studio = Studio(project, port=port, url=secret_url(database_url), startup_timeout=30)
     studios.append(studio)
     with pytest.raises(StudioError) as caught:
         studio.start()
     message = caught.value.one_line()
     assert message.startswith("drizzle studio exited with code ")
     assert "cannot use postgresql://" in message and "****" in message
-    assert PASSWORD not in message
-    assert not any(PASSWORD in line for line in studio.output)
+    assert SECRET not in message
+    assert not any(SECRET in line for line in studio.output)
     assert not studio.running and studio_processes(port) == []
 
 
 def test_startup_timeout_kills_the_group(project: Project, studios: list[Studio], database_url: str) -> None:
     (project.config.path).write_text(HANGS + CONFIG % "")
     port = free_port()
-    studio = Studio(project, port=port, url=with_password(database_url), startup_timeout=3)
+    studio = Studio(project, port=port, url=secret_url(database_url), startup_timeout=3)
     studios.append(studio)
     started = time.monotonic()
     with pytest.raises(StudioError) as caught:
@@ -239,7 +205,7 @@ def test_startup_timeout_kills_the_group(project: Project, studios: list[Studio]
     assert time.monotonic() - started < 10
     message = caught.value.one_line()
     assert message.startswith("drizzle studio was not ready within 3 s and was stopped; last output:")
-    assert "connecting to postgresql://" in message and PASSWORD not in message
+    assert "connecting to postgresql://" in message and SECRET not in message
     assert not studio.running and studio_processes(port) == []
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import psycopg
 import pytest
 
+from neontui.core.actions.audit import AuditLog
 from neontui.tui.app import NeontuiApp, Options
 from neontui.tui.widgets.journal_pane import JournalPane
 from tests.factories import sql_project
+from tests.helpers import SECRET, ledger_rows, secret_url, settle
 
-SECRET = "Tui-Secret-Pw"
 B = "--> statement-breakpoint\n"
 
 
@@ -24,20 +24,9 @@ def project(tmp_path: Path, database_url: str) -> Path:
                      .encode()}, database_url=database_url, applied=1)
 
 
-def ledger_rows(url: str) -> int:
-    with psycopg.connect(url) as conn:
-        return conn.execute("select count(*) from drizzle.__drizzle_migrations").fetchone()[0]
-
-
-async def settle(app: NeontuiApp, pilot) -> None:
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def test_loads_selects_dry_runs_and_migrates(project, database_url, monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    url = database_url.replace("postgresql://postgres:@", f"postgresql://postgres:{SECRET}@", 1)
+    url = secret_url(database_url)
     app = NeontuiApp(Options(project, url=url))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -47,10 +36,10 @@ async def test_loads_selects_dry_runs_and_migrates(project, database_url, monkey
         assert SECRET not in app.export_screenshot()
         await pilot.press("d")
         await settle(app, pilot)
-        assert ledger_rows(database_url) == 1  # the dry run rolled back
+        assert len(ledger_rows(database_url)) == 1  # the dry run rolled back
         await pilot.press("m")
         await settle(app, pilot)
-        assert ledger_rows(database_url) == 2
+        assert len(ledger_rows(database_url)) == 2
         assert "0 pending" in journal.border_subtitle
         assert SECRET not in app.export_screenshot()
 
@@ -95,9 +84,10 @@ async def test_keymap_from_settings_and_a_small_terminal(project, database_url, 
         await pilot.press("D")  # remapped: the dry run runs and rolls back
         await settle(app, pilot)
         assert "dry run passed" in "\n".join(app.query_one("#log").log_widget.lines)
-        assert ledger_rows(database_url) == 1
+        assert len(ledger_rows(database_url)) == 1
 
 
+@pytest.mark.drizzle
 async def test_generate_asks_for_a_name_and_writes_a_custom_migration(project, database_url, monkeypatch,
                                                                      tmp_path):
     from tests.drizzle_env import node_modules
@@ -162,3 +152,19 @@ async def test_studio_starts_and_stops_from_the_console(project, database_url, m
         await pilot.press("S")
         await settle(app, pilot)
         assert app.studio is None and not studio.running
+
+
+async def test_the_audit_view_reads_the_configured_audit_log(project, database_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    (project / "neontui.toml").write_text('audit_log = "logs/audit.jsonl"\n')
+    app = NeontuiApp(Options(project, url=database_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")  # a dry run: its record goes to the configured log
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        shown = "\n".join(app.query_one("#log").log_widget.lines)
+    assert [r["action"] for r in AuditLog(project / "logs" / "audit.jsonl").read()] == ["dry-run"]
+    assert not (project / ".neontui" / "audit.jsonl").exists()
+    assert " dry-run dry-run" in shown, shown  # the record's action and result, read from logs/audit.jsonl

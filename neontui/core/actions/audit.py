@@ -301,10 +301,12 @@ class AuditLog:
         self.skipped = 0  # corrupt lines skipped by the last read()
 
     @classmethod
-    def for_project(cls, root: Path, settings: Settings | None = None) -> AuditLog:
-        """The project's log: settings.audit_log (relative to `root` unless absolute), else .neontui/audit.jsonl."""
-        configured = settings.audit_log if settings is not None else None
-        relative = Path(configured).expanduser() if configured else DEFAULT_AUDIT_PATH
+    def for_project(cls, root: Path, settings: Settings) -> AuditLog:
+        """The project's log: settings.audit_log (relative to `root` unless absolute), else .neontui/audit.jsonl.
+
+        `settings` is required: a caller without neontui.toml in hand would read or write the default path while
+        the project configured another."""
+        relative = Path(settings.audit_log).expanduser() if settings.audit_log else DEFAULT_AUDIT_PATH
         return cls(Path(root) / relative)  # an absolute `relative` replaces root
 
     def _open(self) -> tuple[int, bool]:

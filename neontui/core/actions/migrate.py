@@ -10,22 +10,24 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from neontui.core.actions.audit import AuditLog, build_record
-from neontui.core.db.blockers import Blocker, find_blockers
+from neontui.core.actions.outcome import gated_exit_code
+from neontui.core.db.blockers import Blocker, describe, find_blockers
 from neontui.core.db.connect import connect
 from neontui.core.db.url import direct_url, parse_url
 from neontui.core.drizzle.journal import check_nul_bytes
 from neontui.core.errors import ExitCode, NeontuiError
 from neontui.core.gate.gate import Gate
 from neontui.core.gate.policy import Action, Decision
-from neontui.core.migrate.dryrun import DryRunReport, dry_run
+from neontui.core.gate.settings import Settings
+from neontui.core.migrate.dryrun import DEFAULT_LOCK_TIMEOUT, DryRunReport, dry_run
 from neontui.core.migrate.migrator import (
     DEFAULT_OPTIONS,
-    EventHandler,
     MigrateOptions,
     MigrateReport,
     PendingChanged,
     migrate,
 )
+from neontui.core.migrate.plan import Plan, build_plan
 from neontui.core.migrate.restore import RestorePoint, schema_dump, take_restore_point
 
 
@@ -54,18 +56,41 @@ class Outcome:
 
     @property
     def exit_code(self) -> ExitCode:
-        if not self.decision.allowed:
-            return ExitCode.PENDING  # refused: nothing ran
-        if self.error is not None:
-            return self.error.exit_code
+        code = gated_exit_code(self.decision, self.error)
+        if code is not None:
+            return code
         if self.dry is not None and not self.dry.ok:
             return ExitCode.FAILED
         return ExitCode.OK
 
+    @property
+    def blocker_notes(self) -> list[str]:
+        """The sessions found holding locks on the batch's tables before the run, one sentence each."""
+        return [describe(b) for b in self.blockers]
+
+
+def run_options(settings: Settings, *, dry: bool, lock_timeout: str | None = None,
+                statement_timeout: str | None = None, lock_wait: float = DEFAULT_OPTIONS.lock_wait,
+                per_migration: bool = False) -> MigrateOptions:
+    """The run's timeouts: the given ones, else neontui.toml's; a dry run's lock_timeout defaults to the dry run's
+    short one (it takes real locks on production), not neontui.toml's."""
+    default_lock_timeout = DEFAULT_LOCK_TIMEOUT if dry else (settings.lock_timeout or DEFAULT_OPTIONS.lock_timeout)
+    default_statement_timeout = settings.statement_timeout or DEFAULT_OPTIONS.statement_timeout
+    return MigrateOptions(lock_timeout=lock_timeout or default_lock_timeout,
+                          statement_timeout=statement_timeout or default_statement_timeout,
+                          lock_wait=lock_wait, per_migration=per_migration)
+
+
+def plan(gate: Gate, *, per_migration: bool = False) -> Plan:
+    """Where the pending batch's transactions would begin and end on this server: `migrate --plan`, runs nothing."""
+    return build_plan(gate.pending.migrations, per_migration=per_migration, server_version=gate.pending.server_version)
+
 
 def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
             options: MigrateOptions = DEFAULT_OPTIONS, typed_confirmation: str | None = None,
-            on_event: EventHandler | None = None, on_notice: Callable[[str], None] | None = None) -> Outcome:
+            on_event: Callable[[object], None] | None = None,
+            on_notice: Callable[[str], None] | None = None) -> Outcome:
+    """`on_event` receives the migrator's events, or drizzle-kit's with that engine."""
     notice = on_notice or (lambda _m: None)
     action = Action.DRY_RUN if dry else Action.MIGRATE
     decision = gate.decide(action, typed_confirmation)

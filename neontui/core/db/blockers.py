@@ -198,7 +198,9 @@ def catalog_failure(conn: psycopg.Connection, error: psycopg.Error, what: str,
     try:
         if not conn.autocommit:
             conn.rollback()  # the failed statement aborted the transaction; nothing of ours was in it
-        limit = conn.execute("select current_setting(%s)", (setting,)).fetchone()[0]
+        row = conn.execute("select current_setting(%s)", (setting,)).fetchone()
+        assert row is not None  # current_setting() returns exactly one row
+        limit = row[0]
         found = find_blockers(conn, tables)
     except (psycopg.Error, NeontuiError):
         # Inside a caller's transaction, which the error aborted: who blocked us cannot be asked here.

@@ -10,11 +10,18 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 from psycopg import conninfo as pg_conninfo
 from psycopg.rows import tuple_row
 
+from neontui.core.db.limits import (
+    CATALOG_LOCK_TIMEOUT,
+    CATALOG_STATEMENT_TIMEOUT,
+    CONNECT_TIMEOUT_ENV,
+    DEFAULT_CONNECT_DEADLINE,
+)
 from neontui.core.db.url import DEFAULT_PORT, EXAMPLE_URL, DbUrl, is_neon_host, neon_endpoint_id, parse_url
 from neontui.core.errors import ConfigError, ConnectionFailure
 from neontui.core.redact import redact
@@ -102,8 +109,8 @@ class ServerInfo:
         return ServerIdentity(self.database, tuple(facts))
 
 
-# Lower-case fragments of errors worth retrying (neon.md §3): the compute is waking up or the proxy is
-# rate-limiting. Timeouts are retried too but reported as "timeout" if they persist.
+# Lower-case fragments of errors worth retrying (docs/compatibility.md#neon-cold-starts): the compute is waking up
+# or the proxy is rate-limiting. Timeouts are retried too but reported as "timeout" if they persist.
 _COLD_START = (
     "couldn't connect to compute node",
     "the database system is starting up",
@@ -169,37 +176,42 @@ def _classify(detail: str, url: DbUrl) -> str:
     return "other"
 
 
+def _auth_failure(detail: str, user: str, target: str) -> ConnectionFailure:
+    """The server refused who we are: a wrong password, none given, an unknown role, or pg_hba.conf."""
+    kind, low = "auth", detail.lower()
+    if "password authentication failed" in low:
+        return ConnectionFailure(
+            kind,
+            f'password authentication failed for user "{user}" at {target}',
+            hint="check the user and password in the database URL",
+        )
+    if "no password supplied" in low:
+        return ConnectionFailure(
+            kind,
+            f'no password supplied for user "{user}" at {target}',
+            hint="add ':' and the password after the user name in the database URL",
+        )
+    if _MISSING_ROLE.search(detail):
+        return ConnectionFailure(
+            kind, f"{detail} at {target}", hint="check the user name in the database URL"
+        )
+    if "pg_hba.conf" in low:
+        return ConnectionFailure(
+            kind,
+            f"connection rejected by the server's pg_hba.conf at {target}: {detail}",
+            hint="the server does not allow this user/database from here; ask its administrator",
+        )
+    return ConnectionFailure(
+        kind, f"authentication failed at {target}: {detail}", hint="check the user and password"
+    )
+
+
 def _failure(kind: str, detail: str, url: DbUrl, *, tries: int, waited: float) -> ConnectionFailure:
     target = url.display_target()
-    user = url.user or "(default user)"
     low = detail.lower()
     attempts = f" after {tries} attempts" if tries > 1 else ""
     if kind == "auth":
-        if "password authentication failed" in low:
-            return ConnectionFailure(
-                kind,
-                f'password authentication failed for user "{user}" at {target}',
-                hint="check the user and password in the database URL",
-            )
-        if "no password supplied" in low:
-            return ConnectionFailure(
-                kind,
-                f'no password supplied for user "{user}" at {target}',
-                hint="add ':' and the password after the user name in the database URL",
-            )
-        if _MISSING_ROLE.search(detail):
-            return ConnectionFailure(
-                kind, f"{detail} at {target}", hint="check the user name in the database URL"
-            )
-        if "pg_hba.conf" in low:
-            return ConnectionFailure(
-                kind,
-                f"connection rejected by the server's pg_hba.conf at {target}: {detail}",
-                hint="the server does not allow this user/database from here; ask its administrator",
-            )
-        return ConnectionFailure(
-            kind, f"authentication failed at {target}: {detail}", hint="check the user and password"
-        )
+        return _auth_failure(detail, url.user or "(default user)", target)
     if kind == "ssl-required":
         return ConnectionFailure(
             kind,
@@ -261,14 +273,6 @@ def _delay(backoff: float, attempt: int) -> float:
     return min(backoff * 2 ** (attempt - 1), 30.0) * random.uniform(0.75, 1.25)
 
 
-# neontui's own reads (server facts, catalogs, the ledger, pg_locks) must answer or fail, never wait forever behind
-# another session's lock or a stuck server. Every session connect() opens starts with these limits; the migrator
-# replaces them with the user's for the migration's own statements and restores them afterwards.
-CATALOG_LOCK_TIMEOUT = "5s"
-CATALOG_STATEMENT_TIMEOUT = "30s"
-DEFAULT_CONNECT_DEADLINE = 15.0  # seconds for all attempts of one connect() together
-# Read by neontui.core.gate.settings, like connect_timeout in neontui.toml.
-CONNECT_TIMEOUT_ENV = "NEONTUI_CONNECT_TIMEOUT"
 _MIN_ATTEMPT_S = 2  # psycopg waits at least this long per attempt, whatever connect_timeout says
 
 
@@ -283,8 +287,8 @@ def catalog_reads(conn: psycopg.Connection, url: DbUrl) -> Iterator[None]:
     """neontui's reads on a connection to `url`, under the catalog limits.
 
     A session connect() opened has them already, except through Neon's pooler: PgBouncer in transaction mode leaves
-    a session-level SET on whichever server connection ran it, for other clients to inherit (neon.md §2), so there
-    the reads run in one transaction with SET LOCAL.
+    a session-level SET on whichever server connection ran it, for other clients to inherit
+    (docs/compatibility.md#neon-pooler), so there the reads run in one transaction with SET LOCAL.
     """
     if not url.is_pooled or conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         yield
@@ -330,7 +334,7 @@ def connect(
         # libpq reads 0 (or less) as "wait forever": the deadline still ends it.
         deadline = max(deadline, per_attempt) if per_attempt > 0 else deadline
         per_attempt = per_attempt if per_attempt > 0 else deadline
-    kwargs: dict[str, str | int] = {}
+    kwargs: dict[str, Any] = {}  # libpq parameters, passed through psycopg.connect's **kwargs
     if "application_name" not in parsed.params:
         kwargs["application_name"] = application_name
 

@@ -1,9 +1,9 @@
-"""Database URLs and connections: the one place that parses a PostgreSQL URL and opens a psycopg connection.
+"""Database URLs: the one place that parses a PostgreSQL URL (neontui.core.db.connect opens the connections).
 
 This module imports no database driver: the console's first frame and the policy parse URLs without loading
 psycopg. The parser follows libpq's URI grammar (libpq is what finally connects), so what we show and derive is what
-libpq will use. Neon hosts are recognised by name only (neon.md §1.1): the pooled host is the direct host
-with `-pooler` on its first DNS label, and the other form is derived by toggling that suffix in the original
+libpq will use. Neon hosts are recognised by name only (docs/compatibility.md#neon-hosts): the pooled host is the
+direct host with `-pooler` on its first DNS label, and the other form is derived by toggling that suffix in the original
 string, never by rebuilding the host from a region.
 """
 
@@ -124,106 +124,11 @@ def _parse(url: str) -> tuple[DbUrl, _Layout]:
     if scheme is None:
         raise ConfigError(_not_a_url_message(text), hint=f"use a URL like {EXAMPLE_URL}")
 
-    pos = len(scheme)
-    n = len(text)
-    # Userinfo: like libpq, look ahead for '@' but stop at the first '/'.
-    user_raw: str | None = None
-    password_raw: str | None = None
-    at, slash = text.find("@", pos), text.find("/", pos)
-    if at != -1 and (slash == -1 or at < slash):
-        user_raw, colon, pw = text[pos:at].partition(":")
-        if colon:
-            password_raw = pw
-            # Register first, so every message from here on (ours and libpq's) is masked.
-            remember_secret(password_raw)
-        pos = at + 1
-
-    # Hosts and ports: a comma-separated list of host[:port], IPv6 literals in brackets.
-    netloc_hosts: list[_HostRef] = []
-    netloc_ports: list[str] = []
-    while True:
-        if pos < n and text[pos] == "[":
-            close = text.find("]", pos)
-            if close == -1:
-                raise ConfigError("the database URL has an IPv6 host without the closing ']'")
-            if close == pos + 1:
-                raise ConfigError("the database URL has an empty IPv6 host '[]'")
-            raw_host, start, pos = text[pos + 1 : close], pos + 1, close + 1
-            end = close
-            if pos < n and text[pos] not in ":/?,":
-                raise ConfigError("the database URL has unexpected text after the IPv6 host's ']'")
-        else:
-            match = _HOST_END.search(text, pos)
-            start, end = pos, match.start() if match else n
-            raw_host, pos = text[start:end], end
-        netloc_hosts.append(_HostRef(start, end, raw_host))
-        if pos < n and text[pos] == ":":
-            match = _PORT_END.search(text, pos + 1)
-            end = match.start() if match else n
-            netloc_ports.append(text[pos + 1 : end])
-            pos = end
-        else:
-            netloc_ports.append("")
-        if pos < n and text[pos] == ",":
-            pos += 1
-            continue
-        break
-
-    path_raw = ""
-    path_span, has_path = (pos, pos), False
-    if pos < n and text[pos] == "/":
-        qmark = text.find("?", pos)
-        end = qmark if qmark != -1 else n
-        path_raw, path_span, has_path, pos = text[pos + 1 : end], (pos + 1, end), True, end
-
-    # libpq splits userinfo at the first '@' and ends it at the first '/', so an unencoded '@' or '/' in a
-    # password silently turns part of it into a host, port or database name. Catch that before any message
-    # could echo those parts.
-    if any("@" in ref.host for ref in netloc_hosts):
-        raise ConfigError(
-            "the database URL contains more than one '@' before the host",
-            hint="percent-encode '@' in the user or password as %40",
-        )
-    if user_raw is None and "@" in path_raw:
-        raise ConfigError(
-            "the database URL has an '@' after the first '/'",
-            hint="percent-encode '/' in the user or password as %2F, and '@' in a database name as %40",
-        )
-
-    params: dict[str, str] = {}
-    query_hosts: list[_HostRef] | None = None
-    dbname_param: tuple[int, int] | None = None
-    if pos < n and text[pos] == "?":
-        offset = pos + 1
-        for chunk in text[offset:].split("&"):
-            chunk_start, offset = offset, offset + len(chunk) + 1
-            if not chunk:
-                if chunk_start >= n:
-                    break  # a trailing '&' (or a bare '?') is accepted by libpq
-                raise ConfigError("the database URL has an empty query parameter ('&&' or '?&')")
-            key_raw, eq, value_raw = chunk.partition("=")
-            key = _decode(key_raw, "a query parameter name")
-            if key.lower() == "password":
-                remember_secret(value_raw)
-            if not eq:
-                raise ConfigError(
-                    f'query parameter "{key}" in the database URL has no value', hint=f"write {key}=value"
-                )
-            if "=" in value_raw:
-                raise ConfigError(
-                    f'query parameter "{key}" in the database URL contains an unencoded "="',
-                    hint="percent-encode it as %3D, e.g. options=endpoint%3Dep-…",
-                )
-            value = _decode(value_raw, "the password" if key.lower() == "password" else f'parameter "{key}"')
-            params[key] = value
-            if key == "dbname":
-                dbname_param = (chunk_start + len(key_raw) + 1, chunk_start + len(chunk))
-            if key == "host":
-                # libpq splits the decoded value on ','; split the raw text so each host keeps its own span.
-                query_hosts, value_start = [], chunk_start + len(key_raw) + 1
-                for part in value_raw.split(","):
-                    query_hosts.append(_HostRef(value_start, value_start + len(part), part))
-                    value_start += len(part) + 1
+    user_raw, password_raw, pos = _read_userinfo(text, len(scheme))
+    netloc_hosts, netloc_ports, pos = _read_hosts(text, pos)
+    path_raw, path_span, has_path, pos = _read_path(text, pos)
+    _refuse_unencoded_at(netloc_hosts, user_raw, path_raw)
+    params, query_hosts, dbname_param = _read_query(text, pos)
 
     hosts = [
         _HostRef(lead + ref.start, lead + ref.end, _decode(ref.host, "the host"))
@@ -254,6 +159,124 @@ def _parse(url: str) -> tuple[DbUrl, _Layout]:
     db_span = dbname_param or path_span
     layout = _Layout(hosts, (lead + db_span[0], lead + db_span[1]), has_path or dbname_param is not None)
     return parsed, layout
+
+
+def _read_userinfo(text: str, pos: int) -> tuple[str | None, str | None, int]:
+    """The raw user and password before the hosts, and where the hosts start. Like libpq, look ahead for '@' but
+    stop at the first '/'."""
+    at, slash = text.find("@", pos), text.find("/", pos)
+    if at == -1 or (slash != -1 and at > slash):
+        return None, None, pos
+    user_raw, colon, password_raw = text[pos:at].partition(":")
+    if not colon:
+        return user_raw, None, at + 1
+    # Register first, so every message from here on (ours and libpq's) is masked.
+    remember_secret(password_raw)
+    return user_raw, password_raw, at + 1
+
+
+def _read_hosts(text: str, pos: int) -> tuple[list[_HostRef], list[str], int]:
+    """The comma-separated host[:port] list (IPv6 literals in brackets): the hosts with their spans, the raw
+    ports ("" where none is written), and where the list ends."""
+    n = len(text)
+    hosts: list[_HostRef] = []
+    ports: list[str] = []
+    while True:
+        if pos < n and text[pos] == "[":
+            close = text.find("]", pos)
+            if close == -1:
+                raise ConfigError("the database URL has an IPv6 host without the closing ']'")
+            if close == pos + 1:
+                raise ConfigError("the database URL has an empty IPv6 host '[]'")
+            raw_host, start, end, pos = text[pos + 1 : close], pos + 1, close, close + 1
+            if pos < n and text[pos] not in ":/?,":
+                raise ConfigError("the database URL has unexpected text after the IPv6 host's ']'")
+        else:
+            match = _HOST_END.search(text, pos)
+            start, end = pos, match.start() if match else n
+            raw_host, pos = text[start:end], end
+        hosts.append(_HostRef(start, end, raw_host))
+        if pos < n and text[pos] == ":":
+            match = _PORT_END.search(text, pos + 1)
+            end = match.start() if match else n
+            ports.append(text[pos + 1 : end])
+            pos = end
+        else:
+            ports.append("")
+        if pos < n and text[pos] == ",":
+            pos += 1
+            continue
+        return hosts, ports, pos
+
+
+def _read_path(text: str, pos: int) -> tuple[str, tuple[int, int], bool, int]:
+    """The raw database name after '/', its span, whether there is a '/' at all, and where the query starts."""
+    if pos < len(text) and text[pos] == "/":
+        qmark = text.find("?", pos)
+        end = qmark if qmark != -1 else len(text)
+        return text[pos + 1 : end], (pos + 1, end), True, end
+    return "", (pos, pos), False, pos
+
+
+def _refuse_unencoded_at(hosts: list[_HostRef], user_raw: str | None, path_raw: str) -> None:
+    """libpq splits userinfo at the first '@' and ends it at the first '/', so an unencoded '@' or '/' in a
+    password silently turns part of it into a host, port or database name. Catch that before any message could
+    echo those parts."""
+    if any("@" in ref.host for ref in hosts):
+        raise ConfigError(
+            "the database URL contains more than one '@' before the host",
+            hint="percent-encode '@' in the user or password as %40",
+        )
+    if user_raw is None and "@" in path_raw:
+        raise ConfigError(
+            "the database URL has an '@' after the first '/'",
+            hint="percent-encode '/' in the user or password as %2F, and '@' in a database name as %40",
+        )
+
+
+def _read_query(text: str, pos: int) -> tuple[dict[str, str], list[_HostRef] | None, tuple[int, int] | None]:
+    """The decoded query parameters, the spans of the hosts in ?host= (None without one), and the span of the
+    ?dbname= value (None without one)."""
+    n = len(text)
+    params: dict[str, str] = {}
+    query_hosts: list[_HostRef] | None = None
+    dbname_param: tuple[int, int] | None = None
+    if pos >= n or text[pos] != "?":
+        return params, query_hosts, dbname_param
+    offset = pos + 1
+    for chunk in text[offset:].split("&"):
+        chunk_start, offset = offset, offset + len(chunk) + 1
+        if not chunk:
+            if chunk_start >= n:
+                break  # a trailing '&' (or a bare '?') is accepted by libpq
+            raise ConfigError("the database URL has an empty query parameter ('&&' or '?&')")
+        key_raw, eq, value_raw = chunk.partition("=")
+        key = _decode(key_raw, "a query parameter name")
+        params[key] = _query_value(key, eq, value_raw)
+        value_start = chunk_start + len(key_raw) + 1
+        if key == "dbname":
+            dbname_param = (value_start, chunk_start + len(chunk))
+        if key == "host":
+            # libpq splits the decoded value on ','; split the raw text so each host keeps its own span.
+            query_hosts = []
+            for part in value_raw.split(","):
+                query_hosts.append(_HostRef(value_start, value_start + len(part), part))
+                value_start += len(part) + 1
+    return params, query_hosts, dbname_param
+
+
+def _query_value(key: str, eq: str, value_raw: str) -> str:
+    """The decoded value of query parameter `key` (`eq` is "" when the chunk has no '=')."""
+    if key.lower() == "password":
+        remember_secret(value_raw)
+    if not eq:
+        raise ConfigError(f'query parameter "{key}" in the database URL has no value', hint=f"write {key}=value")
+    if "=" in value_raw:
+        raise ConfigError(
+            f'query parameter "{key}" in the database URL contains an unencoded "="',
+            hint="percent-encode it as %3D, e.g. options=endpoint%3Dep-…",
+        )
+    return _decode(value_raw, "the password" if key.lower() == "password" else f'parameter "{key}"')
 
 
 def _not_a_url_message(text: str) -> str:
@@ -301,7 +324,7 @@ def neon_endpoint_id(host: str | None) -> str | None:
 
 
 def is_neon_host(host: str | None) -> bool:
-    return bool(host) and not host.startswith(("/", "@")) and host.lower().endswith(_NEON_SUFFIX)
+    return host is not None and not host.startswith(("/", "@")) and host.lower().endswith(_NEON_SUFFIX)
 
 
 def _is_pooled_host(host: str) -> bool:
@@ -309,7 +332,7 @@ def _is_pooled_host(host: str) -> bool:
 
 
 def _toggle_pooler(host: str, *, pooled: bool) -> str:
-    """neon.md §1.1: add or remove `-pooler` on the first label only."""
+    """docs/compatibility.md#neon-hosts: add or remove `-pooler` on the first label only."""
     first, dot, rest = host.partition(".")
     if pooled:
         return host if _is_pooled_host(host) else f"{first}{_POOLER}{dot}{rest}"

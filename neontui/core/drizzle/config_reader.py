@@ -1,6 +1,6 @@
 """Static reader for drizzle.config.{ts,mts,js,mjs,cjs}: finds the exported object literal without running it.
 
-A small tolerant tokenizer and a recursive-descent reader for the subset of JS/TS that drizzle configs use
+A recursive-descent reader over js_tokens' tokens for the subset of JS/TS that drizzle configs use
 (object and array literals, strings, numbers, `process.env.X`, `!`, `as T`, `satisfies T`, `??`/`||` with a
 literal right side, `defineConfig(...)`, `String(...)`, top-level `const` bindings). Anything else becomes a
 `Dynamic` marker instead of an error, so one computed key never stops neontui from reading the others.
@@ -9,11 +9,12 @@ Running the config would execute user code (and need node), which neontui avoids
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Union
 
-__all__ = ["Dynamic", "EnvRef", "JsObject", "JsSyntaxError", "JsValue", "parse_config_source"]
+from neontui.core.drizzle.js_tokens import CLOSE, OPEN, JsSyntaxError, Token, check_brackets, tokenize
+
+__all__ = ["Dynamic", "EnvRef", "JsObject", "JsValue", "parse_config_source"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Dynamic:
     reason: str
 
 
-class JsObject(dict):  # type: ignore[type-arg]
+class JsObject(dict):
     """An object literal. `open` means keys may exist that we could not see (unknown spread, computed key)."""
 
     open: bool = False
@@ -47,225 +48,9 @@ class JsObject(dict):  # type: ignore[type-arg]
 JsValue = Union[str, int, float, bool, None, list, JsObject, EnvRef, Dynamic]  # noqa: UP007 (runtime alias)
 
 
-class JsSyntaxError(Exception):
-    """The config is not JavaScript/TypeScript that drizzle-kit could load (esbuild rejects it too): an
-    unterminated string or comment, unbalanced brackets, a missing comma. `line` and `column` are 1-based."""
-
-    def __init__(self, message: str, src: str, pos: int) -> None:
-        self.message = message
-        self.line, self.column = _line_column(src, pos)
-        super().__init__(f"{self.line}:{self.column}: {message}")
-
-
-def _line_column(src: str, pos: int) -> tuple[int, int]:
-    return src.count("\n", 0, pos) + 1, pos - src.rfind("\n", 0, pos)
-
-
-# ----------------------------------------------------------------------------------------------------
-# Tokenizer
-
-
-@dataclass(frozen=True, slots=True)
-class _Tok:
-    kind: str  # "id", "str", "tpl", "num", "punct", "regex", "eof"
-    value: str | float | None  # str/tpl: decoded text (tpl: None when it has ${}); num: float; others: text
-    pos: int  # offset in the source of its first character (line and column are derived for errors only)
-    end: int
-    nl_before: bool  # a line break precedes it (for automatic semicolon insertion at the top level)
-
-
-_IDENT = re.compile(r"[A-Za-z_$\u0080-\uffff][\w$\u0080-\uffff]*")
-_NUMBER = re.compile(
-    r"0[xX][0-9a-fA-F_]+n?|0[oO][0-7_]+n?|0[bB][01_]+n?"
-    r"|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?n?"
-)
-# Longest first, so that `...` wins over `.` and `??` over `?`.
-_PUNCT = sorted(
-    (
-        ">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "??=", "=>", "==", "!=", "<=",
-        ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "**", "<<",
-        ">>", "{", "}", "(", ")", "[", "]", ";", ",", "<", ">", "+", "-", "*", "/", "%", "&", "|", "^", "!",
-        "~", "?", ":", "=", ".", "@", "#",
-    ),
-    key=len,
-    reverse=True,
-)
-_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
-# After these, a `/` starts a regular expression rather than a division.
-_REGEX_AFTER_IDS = frozenset(
-    ("return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "yield")
-)
-
-
-def _read_escape(src: str, i: int) -> tuple[str, int]:
-    """Decode the escape sequence whose backslash is at src[i]; return (text, index after it)."""
-    c = src[i + 1] if i + 1 < len(src) else ""
-    if c in _SIMPLE_ESCAPES and not (c == "0" and i + 2 < len(src) and src[i + 2].isdigit()):
-        return _SIMPLE_ESCAPES[c], i + 2
-    if c == "x" and re.fullmatch(r"[0-9a-fA-F]{2}", src[i + 2 : i + 4]):
-        return chr(int(src[i + 2 : i + 4], 16)), i + 4
-    if c == "u":
-        if src[i + 2 : i + 3] == "{":
-            end = src.find("}", i + 3)
-            if end > 0 and re.fullmatch(r"[0-9a-fA-F]{1,6}", src[i + 3 : end]):
-                return chr(int(src[i + 3 : end], 16)), end + 1
-        elif re.fullmatch(r"[0-9a-fA-F]{4}", src[i + 2 : i + 6]):
-            return chr(int(src[i + 2 : i + 6], 16)), i + 6
-    if c == "\r" and src[i + 2 : i + 3] == "\n":
-        return "", i + 3
-    if c in "\n\r\u2028\u2029":  # line continuation
-        return "", i + 2
-    return c, i + 2
-
-
-def _read_string(src: str, i: int) -> tuple[str, int]:
-    start, quote, out, i = i, src[i], [], i + 1
-    while i < len(src):
-        c = src[i]
-        if c == quote:
-            return "".join(out), i + 1
-        if c == "\\":
-            text, i = _read_escape(src, i)
-            out.append(text)
-        elif c == "\n":
-            break
-        else:
-            out.append(c)
-            i += 1
-    raise JsSyntaxError("unterminated string", src, start)
-
-
-def _read_template(src: str, i: int) -> tuple[str | None, int]:
-    """Read a backtick string starting at src[i]; the text is None when it interpolates `${...}`."""
-    out: list[str] = []
-    interpolated = False
-    start, i = i, i + 1
-    while i < len(src):
-        c = src[i]
-        if c == "`":
-            return (None if interpolated else "".join(out)), i + 1
-        if c == "\\":
-            text, i = _read_escape(src, i)
-            out.append(text)
-        elif src.startswith("${", i):
-            interpolated = True
-            i = _skip_interpolation(src, i + 2, start)
-        else:
-            out.append(c)
-            i += 1
-    raise JsSyntaxError("unterminated template string", src, start)
-
-
-def _skip_interpolation(src: str, i: int, template: int) -> int:
-    """Skip the inside of `${ ... }` (may nest braces, strings, templates); return the index after `}`."""
-    depth = 1
-    while i < len(src):
-        c = src[i]
-        if c in "'\"":
-            _, i = _read_string(src, i)
-        elif c == "`":
-            _, i = _read_template(src, i)
-        elif c == "{":
-            depth, i = depth + 1, i + 1
-        elif c == "}":
-            depth, i = depth - 1, i + 1
-            if depth == 0:
-                return i
-        else:
-            i += 1
-    raise JsSyntaxError("unterminated template string", src, template)
-
-
-def _regex_allowed(prev: _Tok | None) -> bool:
-    if prev is None:
-        return True
-    if prev.kind == "punct":
-        return prev.value not in (")", "]", "}")
-    return prev.kind == "id" and prev.value in _REGEX_AFTER_IDS
-
-
-def _read_regex(src: str, i: int) -> int:
-    in_class = False
-    start, i = i, i + 1
-    while i < len(src):
-        c = src[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "\n":
-            break
-        if c == "[":
-            in_class = True
-        elif c == "]":
-            in_class = False
-        elif c == "/" and not in_class:
-            m = _IDENT.match(src, i + 1)  # flags
-            return m.end() if m else i + 1
-        i += 1
-    raise JsSyntaxError("unterminated regular expression", src, start)
-
-
-def tokenize(src: str) -> list[_Tok]:
-    toks: list[_Tok] = []
-    i, n, nl = 0, len(src), False
-    if src.startswith("\ufeff"):
-        i = 1
-    if src.startswith("#!", i):  # hashbang
-        i = src.find("\n", i) if "\n" in src else n
-    while i < n:
-        c = src[i]
-        if c == "\n":
-            nl, i = True, i + 1
-            continue
-        if c.isspace():
-            i += 1
-            continue
-        if src.startswith("//", i):
-            end = src.find("\n", i)
-            i = n if end < 0 else end
-            continue
-        if src.startswith("/*", i):
-            end = src.find("*/", i + 2)
-            if end < 0:
-                raise JsSyntaxError("unterminated comment", src, i)
-            nl, i = nl or "\n" in src[i:end], end + 2
-            continue
-        start = i
-        value: str | float | None
-        if c in "'\"":
-            value, i = _read_string(src, i)
-            kind = "str"
-        elif c == "`":
-            value, i = _read_template(src, i)
-            kind = "tpl"
-        elif c.isdigit() or (c == "." and src[i + 1 : i + 2].isdigit()):
-            m = _NUMBER.match(src, i)
-            assert m is not None  # a digit always matches
-            text = m.group().replace("_", "").rstrip("n")
-            try:
-                value = float(int(text, 0)) if text[:2].lower() in ("0x", "0o", "0b") else float(text)
-            except ValueError:
-                value = float("nan")
-            i, kind = m.end(), "num"
-        elif (m := _IDENT.match(src, i)) is not None:
-            value, i, kind = m.group(), m.end(), "id"
-        elif c == "/" and _regex_allowed(toks[-1] if toks else None):
-            i = _read_regex(src, i)
-            value, kind = src[start:i], "regex"
-        else:
-            value = next((p for p in _PUNCT if src.startswith(p, i)), c)
-            i += len(value)
-            kind = "punct"
-        toks.append(_Tok(kind, value, start, i, nl))
-        nl = False
-    toks.append(_Tok("eof", None, n, n, True))
-    return toks
-
-
 # ----------------------------------------------------------------------------------------------------
 # Reader
 
-_OPEN, _CLOSE = "([{", ")]}"
 _OBJ_TERMS = frozenset({",", "}"})
 _ARR_TERMS = frozenset({",", "]"})
 _ARG_TERMS = frozenset({",", ")"})
@@ -282,7 +67,6 @@ _STATEMENT_WORDS = frozenset(
 _PASSTHROUGH_CALLS = frozenset({"defineConfig", "String"})
 _MISSING = object()
 _EXPECTED = {_OBJ_TERMS: "',' or '}'", _ARR_TERMS: "',' or ']'", _ARG_TERMS: "',' or ')'", _TOP_TERMS: "';'"}
-_PAIRS = dict(zip(_OPEN, _CLOSE, strict=True))
 # A new operand right after a complete one is a syntax error (`'postgresql' out: …`: a missing comma), except
 # after a word that takes an operand (`typeof x`, `new X`, `as const`) or before an infix word (`x as Config`).
 _PREFIX_WORDS = frozenset((
@@ -293,35 +77,17 @@ _PREFIX_WORDS = frozenset((
 _INFIX_WORDS = frozenset(("in", "instanceof", "of", "as", "satisfies", "extends", "implements", "is"))
 
 
-def _ends_operand(t: _Tok) -> bool:
-    return t.kind in ("id", "str", "tpl", "num", "regex") or (t.kind == "punct" and t.value in _CLOSE)
+def _ends_operand(t: Token) -> bool:
+    return t.kind in ("id", "str", "tpl", "num", "regex") or (t.kind == "punct" and t.value in CLOSE)
 
 
-def _starts_operand(t: _Tok) -> bool:
+def _starts_operand(t: Token) -> bool:
     # `(`, `[` and a template continue an operand (call, index, tagged template); `{` may open a function body.
     return t.kind in ("id", "str", "num", "regex")
 
 
-def _check_brackets(src: str, toks: list[_Tok]) -> None:
-    """Every bracket closed by its own kind, in the whole file (the reader reads only part of it)."""
-    stack: list[_Tok] = []
-    for t in toks:
-        if t.kind == "punct" and t.value in _OPEN:
-            stack.append(t)
-        elif t.kind == "punct" and t.value in _CLOSE:
-            if not stack:
-                raise JsSyntaxError(f"unexpected '{t.value}'", src, t.pos)
-            opener = stack.pop()
-            if _PAIRS[str(opener.value)] != t.value:
-                raise JsSyntaxError(f"expected '{_PAIRS[str(opener.value)]}' but found '{t.value}'", src, t.pos)
-    if stack:
-        line, column = _line_column(src, stack[-1].pos)
-        raise JsSyntaxError(f"unexpected end of file: the '{stack[-1].value}' at line {line}, column {column} is "
-                            "never closed", src, len(src))
-
-
 class _Reader:
-    def __init__(self, src: str, toks: list[_Tok]) -> None:
+    def __init__(self, src: str, toks: list[Token]) -> None:
         self.src = src
         self.toks = toks
         self.i = 0
@@ -331,24 +97,24 @@ class _Reader:
 
     # -- token helpers --------------------------------------------------------------------------------------
     @property
-    def tok(self) -> _Tok:
+    def tok(self) -> Token:
         return self.toks[self.i]
 
-    def peek(self, k: int = 1) -> _Tok:
+    def peek(self, k: int = 1) -> Token:
         return self.toks[min(self.i + k, len(self.toks) - 1)]
 
-    def is_p(self, value: str, tok: _Tok | None = None) -> bool:
+    def is_p(self, value: str, tok: Token | None = None) -> bool:
         t = tok or self.tok
         return t.kind == "punct" and t.value == value
 
-    def is_id(self, value: str, tok: _Tok | None = None) -> bool:
+    def is_id(self, value: str, tok: Token | None = None) -> bool:
         t = tok or self.tok
         return t.kind == "id" and t.value == value
 
     def is_member(self) -> bool:
         return self.is_p(".") or self.is_p("?.")
 
-    def advance(self) -> _Tok:
+    def advance(self) -> Token:
         t = self.tok
         if t.kind != "eof":
             self.i += 1
@@ -359,16 +125,16 @@ class _Reader:
         depth = 0
         while self.tok.kind != "eof":
             t = self.advance()
-            if t.kind == "punct" and t.value in _OPEN:
+            if t.kind == "punct" and t.value in OPEN:
                 depth += 1
-            elif t.kind == "punct" and t.value in _CLOSE:
+            elif t.kind == "punct" and t.value in CLOSE:
                 depth -= 1
             if depth <= 0:
                 return
 
     def at_end(self, terms: frozenset[str], top: bool) -> bool:
         t = self.tok
-        if t.kind == "eof" or (t.kind == "punct" and (t.value in terms or t.value in _CLOSE)):
+        if t.kind == "eof" or (t.kind == "punct" and (t.value in terms or t.value in CLOSE)):
             return True
         # Automatic semicolon insertion: a new statement on the next line ends a top-level value.
         return top and t.nl_before and t.kind == "id" and t.value in _STATEMENT_WORDS
@@ -390,7 +156,7 @@ class _Reader:
             return True
         raise self.error(f"expected {_EXPECTED.get(terms, 'an operator')}", t)
 
-    def error(self, expected: str, t: _Tok) -> JsSyntaxError:
+    def error(self, expected: str, t: Token) -> JsSyntaxError:
         found = "end of file" if t.kind == "eof" else repr(self.src[t.pos:t.end][:40])
         return JsSyntaxError(f"{expected} but found {found}", self.src, t.pos)
 
@@ -401,7 +167,7 @@ class _Reader:
             if t.kind == "id" and t.value in ("typeof", "keyof", "readonly", "unique"):
                 self.advance()
                 continue
-            if t.kind in ("id", "str", "num") or (t.kind == "punct" and t.value in "([{"):
+            if t.kind in ("id", "str", "num") or (t.kind == "punct" and t.value in OPEN):
                 self.skip_balanced()
             else:
                 return
@@ -428,10 +194,10 @@ class _Reader:
                 depth -= 1
             elif self.is_p(">>"):
                 depth -= 2
-            elif t.kind == "punct" and t.value in _OPEN:
+            elif t.kind == "punct" and t.value in OPEN:
                 self.skip_balanced()
                 continue
-            elif t.kind == "punct" and t.value in (";", *_CLOSE):
+            elif t.kind == "punct" and t.value in (";", *CLOSE):
                 return
             self.advance()
             if depth <= 0:
@@ -441,13 +207,14 @@ class _Reader:
     def scan(self) -> int | str | None:
         """Record top-level bindings; return the token index of the default export's value, or the name it
         exports (`export { config as default }`), or None."""
-        toks, depth, export = self.toks, 0, None
+        toks, depth = self.toks, 0
+        export: int | str | None = None
         i = 0
         while i < len(toks) - 1:
             t = toks[i]
-            if t.kind == "punct" and t.value in _OPEN:
+            if t.kind == "punct" and t.value in OPEN:
                 depth += 1
-            elif t.kind == "punct" and t.value in _CLOSE:
+            elif t.kind == "punct" and t.value in CLOSE:
                 depth = max(0, depth - 1)
             elif depth == 0 and t.kind == "id" and not (i > 0 and self.is_p(".", toks[i - 1])):
                 nxt = toks[i + 1]
@@ -485,9 +252,9 @@ class _Reader:
             j += 1
             while toks[j].kind != "eof":
                 t = toks[j]
-                if t.kind == "punct" and t.value in _OPEN:
+                if t.kind == "punct" and t.value in OPEN:
                     depth += 1
-                elif t.kind == "punct" and t.value in _CLOSE:
+                elif t.kind == "punct" and t.value in CLOSE:
                     depth -= 1
                 elif depth == 0 and t.kind == "punct" and t.value in ("=", ";", ","):
                     break
@@ -549,31 +316,40 @@ class _Reader:
             self.advance()
             return _number(t.value)
         if t.kind == "punct":
-            if t.value == "-" and self.peek().kind == "num":
-                self.advance()
-                return _number(-float(self.advance().value or 0))
-            if t.value == "{":
-                return self.object()
-            if t.value == "[":
-                return self.array()
-            if t.value == "(":
-                self.advance()
-                if self.is_p(")"):  # `() => …`
-                    self.advance()
-                    return Dynamic("an expression")
-                v = self.value(_ARG_TERMS)
-                if not self.is_p(")"):  # `(a, b)`: a comma expression or an arrow function's parameters
-                    self.skip_to(frozenset(), False)
-                    v = Dynamic("an expression")
-                self.advance()
-                return v
-            if t.value == "<":  # old-style TS assertion: <Config>{ … }
-                self.skip_angles()
-                return self.primary()
-            return Dynamic("an expression")
+            return self.punct_primary(t)
         if t.kind != "id":
             return Dynamic("an expression")
-        name = str(t.value)
+        return self.name_primary(str(t.value))
+
+    def punct_primary(self, t: Token) -> JsValue:
+        """A primary expression that starts with punctuation: a negative number, an object, an array, a
+        parenthesised expression, an old-style TS assertion."""
+        if t.value == "-" and self.peek().kind == "num":
+            self.advance()
+            return _number(-float(self.advance().value or 0))
+        if t.value == "{":
+            return self.object()
+        if t.value == "[":
+            return self.array()
+        if t.value == "(":
+            self.advance()
+            if self.is_p(")"):  # `() => …`
+                self.advance()
+                return Dynamic("an expression")
+            v = self.value(_ARG_TERMS)
+            if not self.is_p(")"):  # `(a, b)`: a comma expression or an arrow function's parameters
+                self.skip_to(frozenset(), False)
+                v = Dynamic("an expression")
+            self.advance()
+            return v
+        if t.value == "<":  # old-style TS assertion: <Config>{ … }
+            self.skip_angles()
+            return self.primary()
+        return Dynamic("an expression")
+
+    def name_primary(self, name: str) -> JsValue:
+        """A primary expression that starts with the identifier `name` (the current token): a literal keyword,
+        process.env, a call, or a binding."""
         self.advance()
         if name in ("true", "false"):
             return name == "true"
@@ -779,7 +555,7 @@ def parse_config_source(src: str) -> JsValue | None:
     brackets anywhere, or a malformed value in the parts read here (the default export and the bindings it uses).
     """
     toks = tokenize(src)
-    _check_brackets(src, toks)
+    check_brackets(src, toks)
     reader = _Reader(src, toks)
     export = reader.scan()
     if export is None:

@@ -19,10 +19,12 @@ from functools import cached_property
 from pathlib import Path
 
 from neontui.core.errors import JournalError
+from neontui.core.sql.statements import line_column
 
 BREAKPOINT = "--> statement-breakpoint"
 JOURNAL_RELPATH = Path("meta") / "_journal.json"
-# First line of the file `drizzle-kit pull` writes: its SQL is commented out and fails to run (drizzle.md §1.6).
+# First line of the file `drizzle-kit pull` writes: its SQL is commented out and fails to run
+# (docs/compatibility.md#drizzle-pulled-files).
 PULL_HEADER = "-- Current sql file was generated after introspecting the database"
 POSTGRES_DIALECTS = ("postgresql", "pg")
 # The ledger's created_at is a bigint: a `when` outside it can never be recorded (drizzle-kit fails on the insert).
@@ -115,7 +117,7 @@ class Migration:
         lines, line = [], 1
         for chunk in self.statements:
             lines.append(line)
-            line += chunk.count("\n")
+            line = line_column(chunk, len(chunk), start=(line, 1))[0]
         return lines
 
     @cached_property
@@ -125,7 +127,7 @@ class Migration:
         offset = text.find("\x00")
         if offset < 0:
             return None
-        return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+        return line_column(text, offset)
 
     @property
     def valid_utf8(self) -> bool:
@@ -139,7 +141,7 @@ class Migration:
 
     @property
     def is_unedited_pull(self) -> bool:
-        return bool(self.text) and self.text.lstrip("\ufeff").startswith(PULL_HEADER)
+        return self.text is not None and self.text.lstrip("\ufeff").startswith(PULL_HEADER)
 
 
 @dataclass(frozen=True)

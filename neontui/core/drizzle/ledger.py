@@ -201,7 +201,8 @@ def ledger_access(conn: psycopg.Connection, schema: str = DEFAULT_SCHEMA, table:
     """What this session may do with the ledger (one query; raises psycopg.Error only if the query itself fails)."""
     row = conn.execute(_ACCESS, (schema, table)).fetchone()
     assert row is not None  # the query always returns exactly one row
-    return LedgerAccess(schema, table, *row[:-1], columns=tuple(row[-1]))
+    fields = (schema, table, *row[:-1], tuple(row[-1]))  # _ACCESS selects the fields in order, `columns` last
+    return LedgerAccess(*fields)
 
 
 def require_writable(conn: psycopg.Connection, schema: str = DEFAULT_SCHEMA,

@@ -26,7 +26,7 @@ class State(StrEnum):
 
 
 def pending_entries(entries: Sequence[Migration], latest: LedgerRow | None) -> list[Migration]:
-    """drizzle-orm's pending rule (drizzle.md §4), the only copy in neontui.
+    """drizzle-orm's pending rule (docs/compatibility.md#drizzle-pending-rule), the only copy in neontui.
 
     `latest` is the row of `ORDER BY created_at DESC LIMIT 1` (NULLs sort first, so a NULL row wins), or None
     for a missing or empty table. JavaScript's Number(null) is 0, so a NULL row makes every entry pending.
@@ -106,9 +106,9 @@ def compute_status(journal: Journal, ledger: Ledger) -> Status:
     pending_positions = {e.position for e in pending}
     rows_by_when: dict[int | None, list[LedgerRow]] = defaultdict(list)
     rows_by_hash: dict[str, list[LedgerRow]] = defaultdict(list)
-    for row in ledger.rows:
-        rows_by_when[row.created_at].append(row)
-        rows_by_hash[row.hash].append(row)
+    for known in ledger.rows:
+        rows_by_when[known.created_at].append(known)
+        rows_by_hash[known.hash].append(known)
     matched_rows: set[int] = set()
     problems: list[Problem] = []
     items: list[MigrationStatus] = []
@@ -138,9 +138,9 @@ def compute_status(journal: Journal, ledger: Ledger) -> Status:
             item.state = State.APPLIED
         elif same_when:
             item.state = State.EDITED
-            item.notes.append(f"file hash {_short(entry.hash)} differs from the ledger's {_short(row.hash)}")
+            item.notes.append(f"file hash {_short(entry.hash)} differs from the ledger's {_short(same_when[0].hash)}")
             problems.append(Problem("edited", f"{entry.tag} was edited after it was applied (file {_short(entry.hash)},"
-                                              f" ledger {_short(row.hash)}); drizzle will not run it again",
+                                              f" ledger {_short(same_when[0].hash)}); drizzle will not run it again",
                                     entry.tag))
         elif by_hash is not None:
             item.state = State.APPLIED

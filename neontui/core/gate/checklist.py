@@ -5,8 +5,8 @@ Items, in this order:
 * the seed items `reviewed`, `no-destructive-without-backup`, `backwards-compatible`, `tested-in-development`,
   `backup-taken`;
 * `fix-errors`: present when a non-suppressed finding has severity ERROR. It can never be checked (errors will
-  certainly fail, so acknowledging them makes no sense: safety-rules.md §1, §8) and keeps the checklist incomplete;
-* one acknowledgement per kind of non-suppressed WARNING (safety-rules.md §8: each open core warning must be
+  certainly fail, so acknowledging them makes no sense: docs/review.md#severities) and keeps the checklist incomplete;
+* one acknowledgement per kind of non-suppressed WARNING (docs/review.md#severities: each open core warning must be
   acknowledged before a production apply): `ack-no-transaction` (rules `cannot-run-in-transaction` and
   `transaction-control-in-migration`, whatever their class), `ack-data-loss`, `ack-blocking-lock` (blocking-lock
   and table-rewrite), `ack-backward-incompatible`, `ack-other`.

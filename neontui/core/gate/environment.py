@@ -6,7 +6,7 @@ Which configured target this run is comes from the connection's identity, never 
 * a target whose URL (its `url_env`, resolved like the project's own variables) reaches the same hosts, ports and
   database as the run's URL is that target, whether the run's URL came from `--url`, another variable or the config;
 * a target whose server identity (the connected server's system identifier, Neon branch or endpoint, and address,
-  see `connection.ServerIdentity`) is the run's is that target, whatever name reached it;
+  see `neontui.core.db.connect.ServerIdentity`) is the run's is that target, whatever name reached it;
 * the target whose `url_env` the URL came from, else `default_target`.
 
 Rules, first match wins:
@@ -34,11 +34,14 @@ import ipaddress
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from neontui.core.db.connect import ServerIdentity, ServerInfo
 from neontui.core.db.url import neon_endpoint_id, parse_url
 from neontui.core.errors import ConfigError
 from neontui.core.gate.settings import Settings, Target
+
+if TYPE_CHECKING:  # annotations only: the policy imports this module and must not load the database driver
+    from neontui.core.db.connect import ServerIdentity, ServerInfo
 
 __all__ = ["ENV_VALUES", "PRODUCTION_BRANCHES", "Downgrade", "Environment", "classify", "parse_env_value",
            "resolve_target", "same_target"]
@@ -52,7 +55,7 @@ ENV_VALUES: Mapping[str, bool] = {
     "preview": False,
     "test": False,
 }
-PRODUCTION_BRANCHES = ("main", "production")  # Neon's root branch names (neon.md: Console vs API/CLI projects)
+PRODUCTION_BRANCHES = ("main", "production")  # Neon's root branch names (docs/compatibility.md#neon-branch-names)
 UNKNOWN_REMOTE = "unknown remote target: treated as production; configure it in neontui.toml"
 
 

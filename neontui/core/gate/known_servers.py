@@ -37,7 +37,9 @@ class KnownServers:
             return
         data = self._read()
         key = _prefix(settings) + target
-        kept = [i for i in map(ServerIdentity.from_json, data.get(key) or []) if i is not None and i != identity]
+        stored = data.get(key)
+        kept = [i for i in map(ServerIdentity.from_json, stored if isinstance(stored, list) else [])
+                if i is not None and i != identity]
         data[key] = [identity.to_json()] + [i.to_json() for i in kept[: _PER_TARGET - 1]]
         self._write(data)
 

@@ -34,8 +34,8 @@ def pending_sources(project: Project, *, with_columns: bool = True,
     from neontui.core.drizzle.overview import load_overview
 
     overview = load_overview(project, on_retry=on_retry, deadline=deadline)
-    pending = set(overview.status.would_run_next)
-    migrations = [e for e in overview.journal.entries if e.tag in pending]
+    next_tags = set(overview.status.would_run_next)
+    migrations = [e for e in overview.journal.entries if e.tag in next_tags]
     sources = [Source(e.tag, e.text, str(e.path)) for e in migrations if e.text is not None]
     pending = Pending(overview.journal, overview, migrations, sources, overview.server.version_num,
                       overview.server.database, {})

@@ -15,7 +15,7 @@ Why:
 * A dry run exists to find errors, so development never blocks it. On production it takes real locks (it runs
   the statements and rolls back), so it needs the reviewed, complete checklist; nothing is committed, so no
   typed confirmation.
-* Errors will certainly fail the run (safety-rules.md §1), so even in development migrate refuses them. Push is
+* Errors will certainly fail the run (docs/review.md#severities), so even in development migrate refuses them. Push is
   not gated on them in development: it does not apply the migration files the findings are about.
 * Studio edits rows, not the schema, and browsing production is common; it stays allowed with a warning in
   `Decision.warnings` (reasons are only ever the reasons for a refusal).
@@ -25,9 +25,9 @@ Why:
   name). It is compared exactly (case-sensitive) after trimming surrounding whitespace. `Decision.confirmation`
   is set whenever the action requires a typed confirmation, allowed or not, so a UI knows what to ask for.
 
-A refusal raised by `Decision.require()` is a `PolicyError`, exit code 3 (ExitCode.ERROR): the README documents 3
-as "configuration … error", and a refused production action is the configuration's rule at work; no new code is
-added without changing errors.py and the README's table.
+A refusal is a `Refusal`: a reason code, the blocking checklist item ids (or error rule ids) and its one
+user-facing line, so the CLI and the console decide what to do from the code and only print the text. A refused
+action exits 1 (ExitCode.PENDING: nothing ran), as the README's exit-code table says.
 """
 
 from __future__ import annotations
@@ -36,13 +36,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from neontui.core.errors import ExitCode, NeontuiError
 from neontui.core.gate.checklist import Checklist, derived_items
 from neontui.core.gate.environment import Environment
 from neontui.core.gate.settings import Target
 from neontui.core.safety.model import Finding, Severity
 
-__all__ = ["Action", "Decision", "PolicyError", "decide"]
+__all__ = ["Action", "Decision", "Reason", "Refusal", "decide"]
 
 
 class Action(StrEnum):
@@ -54,28 +53,55 @@ class Action(StrEnum):
     CHECK = "check"
 
 
-class PolicyError(NeontuiError):
-    """The policy refused an action; the message lists every reason."""
+class Reason(StrEnum):
+    """Why an action was refused: what a front tests (never the text)."""
 
-    exit_code = ExitCode.ERROR
-    kind = "policy"
+    ERRORS = "errors"  # error-severity findings: fix them, they cannot be acknowledged
+    NO_CHECKLIST = "no-checklist"
+    UNCHECKED = "unchecked"  # checklist items still open (Refusal.items: their ids)
+    STALE_CHECKLIST = "stale-checklist"  # the checklist does not cover the current findings
+    PUSH_NOT_ALLOWED = "push-not-allowed"  # production target without allow_push
+    CONFIRMATION_UNKNOWN = "confirmation-unknown"  # no database name to confirm with
+    CONFIRMATION_MISSING = "confirmation-missing"  # the database name has not been typed yet
+    CONFIRMATION_MISMATCH = "confirmation-mismatch"
 
-    def __init__(self, message: str, *, decision: Decision | None = None, hint: str | None = None) -> None:
-        self.decision = decision
-        super().__init__(message, hint=hint)
+
+@dataclass(frozen=True)
+class Refusal:
+    code: Reason
+    text: str  # the one user-facing line
+    items: tuple[str, ...] = ()  # the checklist item ids (UNCHECKED, STALE_CHECKLIST) or rule ids (ERRORS)
 
 
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    reasons: tuple[str, ...] = ()  # why not, one user-facing line each; empty when allowed
+    refusals: tuple[Refusal, ...] = ()  # why not; empty when allowed
     confirmation: str | None = None  # the text the operator must type (the database name) when required
     warnings: tuple[str, ...] = ()  # allowed, but worth saying (e.g. studio on production)
 
-    def require(self) -> None:
-        """Raise PolicyError with every reason when the action is not allowed."""
-        if not self.allowed:
-            raise PolicyError("; ".join(self.reasons), decision=self)
+    @property
+    def codes(self) -> tuple[Reason, ...]:
+        return tuple(r.code for r in self.refusals)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """One user-facing line per refusal."""
+        return tuple(r.text for r in self.refusals)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Refused only because the database name has not been typed: what a front asks for."""
+        return bool(self.refusals) and set(self.codes) == {Reason.CONFIRMATION_MISSING}
+
+    @property
+    def blocked_by(self) -> tuple[str, ...]:
+        """The checklist items that keep the action locked."""
+        return tuple(i for r in self.refusals if r.code in (Reason.UNCHECKED, Reason.STALE_CHECKLIST)
+                     for i in r.items)
+
+    def refusals_except(self, *codes: Reason) -> tuple[Refusal, ...]:
+        return tuple(r for r in self.refusals if r.code not in codes)
 
 
 _ALWAYS = (Action.CHECK, Action.GENERATE, Action.STUDIO)
@@ -103,37 +129,40 @@ def decide(
 
     if not environment.production:
         if action is Action.MIGRATE and errors:
-            return Decision(False, (_errors_reason(action, errors),))
+            return Decision(False, (_errors_refusal(action, errors),))
         return Decision(True)
 
     # --- production
     if action is Action.PUSH and not (target is not None and target.allow_push):
         where = f"for target {target.name}" if target is not None else "for the target"
-        return Decision(False, (
+        return Decision(False, (Refusal(
+            Reason.PUSH_NOT_ALLOWED,
             f"push is a development tool: refused in production (set allow_push = true {where} in neontui.toml "
             "to allow it)",
-        ))
+        ),))
 
-    reasons: list[str] = []
+    reasons: list[Refusal] = []
     if errors:
-        reasons.append(_errors_reason(action, errors))
-    reasons += _checklist_reasons(action, checklist, findings, errors_reported=bool(errors))
+        reasons.append(_errors_refusal(action, errors))
+    reasons += _checklist_refusals(action, checklist, findings, errors_reported=bool(errors))
 
     confirmation: str | None = None
     if action in _CONFIRMED:
         confirmation = (target.database if target is not None else None) or database
         if confirmation is None:
             where = f"for target {target.name}" if target is not None else "for the target"
-            reasons.append(
+            reasons.append(Refusal(
+                Reason.CONFIRMATION_UNKNOWN,
                 f"{action} locked: the database name to confirm is unknown (set database = \"…\" {where} in "
-                "neontui.toml)"
-            )
+                "neontui.toml)",
+            ))
         elif typed_confirmation is None:
-            reasons.append(f"type the database name {confirmation} to confirm")
+            reasons.append(Refusal(Reason.CONFIRMATION_MISSING, f"type the database name {confirmation} to confirm"))
         elif typed_confirmation.strip() != confirmation:
-            reasons.append(
-                f"typed confirmation '{typed_confirmation.strip()}' does not match the database name '{confirmation}'"
-            )
+            reasons.append(Refusal(
+                Reason.CONFIRMATION_MISMATCH,
+                f"typed confirmation '{typed_confirmation.strip()}' does not match the database name '{confirmation}'",
+            ))
 
     warnings = ("dry-run on production takes real locks until it rolls back",) if action is Action.DRY_RUN else ()
     return Decision(not reasons, tuple(reasons), confirmation, warnings)
@@ -143,34 +172,32 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _errors_reason(action: Action, errors: Sequence[Finding]) -> str:
-    rules = ", ".join(dict.fromkeys(f.rule for f in errors))
-    return (
-        f"{action} blocked: {_plural(len(errors), 'error')} must be fixed first (errors cannot be acknowledged): "
-        f"{rules}"
-    )
+def _errors_refusal(action: Action, errors: Sequence[Finding]) -> Refusal:
+    rules = tuple(dict.fromkeys(f.rule for f in errors))
+    return Refusal(Reason.ERRORS, f"{action} blocked: {_plural(len(errors), 'error')} must be fixed first (errors "
+                                  f"cannot be acknowledged): {', '.join(rules)}", rules)
 
 
-def _checklist_reasons(
+def _checklist_refusals(
     action: Action, checklist: Checklist | None, findings: Sequence[Finding], *, errors_reported: bool
-) -> list[str]:
+) -> list[Refusal]:
     if checklist is None:
-        return [f"{action} locked: the safety checklist has not been filled in"]
-    reasons: list[str] = []
+        return [Refusal(Reason.NO_CHECKLIST, f"{action} locked: the safety checklist has not been filled in")]
+    reasons: list[Refusal] = []
     items = {item.id: item for item in checklist.items}
     # Unchecked items the operator can still check; the errors item is reported above by rule id.
     open_items = [i for i in items.values() if not i.checked and (i.can_check or not errors_reported)]
     if open_items:
         labels = ", ".join(i.label for i in open_items)
-        reasons.append(f"{action} locked: {_plural(len(open_items), 'checklist item')} unchecked ({labels})")
+        reasons.append(Refusal(Reason.UNCHECKED, f"{action} locked: {_plural(len(open_items), 'checklist item')} "
+                                                 f"unchecked ({labels})", tuple(i.id for i in open_items)))
     # The checklist must be the one for these findings: every required item present, covering the same findings.
     stale = [
         req.id for req in derived_items(findings)
         if req.can_check and (req.id not in items or items[req.id].findings != req.findings)
     ]
     if stale:
-        reasons.append(
-            f"{action} locked: the checklist does not cover the current findings ({', '.join(stale)}); "
-            "review them again"
-        )
+        reasons.append(Refusal(Reason.STALE_CHECKLIST, f"{action} locked: the checklist does not cover the current "
+                                                       f"findings ({', '.join(stale)}); review them again",
+                               tuple(stale)))
     return reasons

@@ -42,7 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from neontui.core.drizzle.project import up_to_repo_root  # the same "repository root" as drizzle config discovery
+from neontui.core.db.limits import CONNECT_TIMEOUT_ENV, DEFAULT_CONNECT_DEADLINE
+from neontui.core.drizzle.config_file import up_to_repo_root  # the same "repository root" as drizzle config discovery
 from neontui.core.errors import ConfigError
 
 __all__ = ["PYPROJECT", "SETTINGS_FILE", "Settings", "Target", "find_settings_file", "load_settings",
@@ -106,9 +107,6 @@ class Settings:
     def connect_deadline(self, environ: Mapping[str, str] | None = None) -> float:
         """Seconds that one connection may take, all attempts together: NEONTUI_CONNECT_TIMEOUT, else
         connect_timeout here, else DEFAULT_CONNECT_DEADLINE."""
-        # Imported here: the database driver is loaded only by code that is about to connect.
-        from neontui.core.db.connect import CONNECT_TIMEOUT_ENV, DEFAULT_CONNECT_DEADLINE
-
         value = (os.environ if environ is None else environ).get(CONNECT_TIMEOUT_ENV, "").strip()
         if value:
             seconds = _connect_seconds(value)
@@ -181,91 +179,114 @@ def _type(value: object) -> str:
 
 
 def _build(path: Path, table: dict[str, Any], prefix: str) -> Settings:
-    def fail(key: str, problem: str) -> ConfigError:
-        return ConfigError(f"{path}: {prefix}{key} {problem}")
-
-    def unknown(keys: Iterable[str], allowed: tuple[str, ...], where: str) -> None:
-        for key in keys:
-            if key not in allowed:
-                raise fail(f"{where}{key}", f"is not a known setting (expected one of {', '.join(allowed)})")
-
-    def string(container: dict[str, Any], key: str, dotted: str) -> str | None:
-        if key not in container:
-            return None
-        value = container[key]
-        if not isinstance(value, str):
-            raise fail(dotted, f"must be a string, found {_type(value)}")
-        if not value.strip():
-            raise fail(dotted, "must not be empty")
-        return value
-
-    def boolean(container: dict[str, Any], key: str, dotted: str) -> bool | None:
-        if key not in container:
-            return None
-        value = container[key]
-        if not isinstance(value, bool):
-            raise fail(dotted, f"must be true or false, found {_type(value)}")
-        return value
-
-    def duration(key: str) -> str | None:
-        value = string(table, key, key)
-        try:
-            return None if value is None else postgres_duration(value)
-        except ValueError as exc:
-            raise fail(key, str(exc)) from None
-
-    unknown(table, _TOP_KEYS, "")
-    raw_targets = table.get("targets", {})
-    if not isinstance(raw_targets, dict):
-        raise fail("targets", f"must be a table of [targets.<name>] tables, found {_type(raw_targets)}")
-
-    targets: dict[str, Target] = {}
-    for name, raw in raw_targets.items():
-        where = f"targets.{name}"
-        if not _TARGET_NAME.fullmatch(name):
-            raise fail(where, "has an invalid name (use letters, digits, '-', '_' or '.')")
-        if not isinstance(raw, dict):
-            raise fail(where, f"must be a table, found {_type(raw)}")
-        unknown(raw, _TARGET_KEYS, f"{where}.")
-        url_env = string(raw, "url_env", f"{where}.url_env")
-        if url_env is not None and not _ENV_NAME.fullmatch(url_env):
-            raise fail(f"{where}.url_env", f"must be an environment variable name, found {url_env!r}")
-        targets[name] = Target(
-            name=name,
-            url_env=url_env,
-            production=boolean(raw, "production", f"{where}.production"),
-            allow_push=boolean(raw, "allow_push", f"{where}.allow_push") or False,
-            database=string(raw, "database", f"{where}.database"),
-        )
-
-    default_target = string(table, "default_target", "default_target")
-    if default_target is not None and default_target not in targets:
-        configured = ", ".join(targets) or "none"
-        raise fail("default_target", f"names no configured target: {default_target!r} (configured: {configured})")
-
-    audit_log = string(table, "audit_log", "audit_log")
-    if audit_log is not None and audit_log.endswith(("/", "\\")):
-        raise fail("audit_log", f"must name a file, not a directory, found {audit_log!r}")
-
-    connect_timeout = None
-    if (raw := string(table, "connect_timeout", "connect_timeout")) is not None:
-        connect_timeout = _connect_seconds(raw)
-        if connect_timeout is None:
-            raise fail("connect_timeout", f'must be a positive duration like "15s", "1min" or "30" (seconds), found '
-                                          f"{raw!r}")
-
-    raw_keys = table.get("keys", {})
-    if not isinstance(raw_keys, dict):
-        raise fail("keys", f"must be a table of action = \"keys\", found {_type(raw_keys)}")
-    keys = {action: string(raw_keys, action, f"keys.{action}") or "" for action in raw_keys}
-
+    # A fixed order of checks: a file with several mistakes always reports the same one first.
+    read = _Reader(path, prefix)
+    read.unknown(table, _TOP_KEYS, "")
+    targets = read.targets(table.get("targets", {}))
+    default_target = read.default_target(table, targets)
+    audit_log = read.audit_log(table)
+    connect_timeout = read.connect_timeout(table)
+    keys = read.keys(table.get("keys", {}))
     return Settings(
         path=path,
         keys=keys,
         targets=targets,
         default_target=default_target,
-        lock_timeout=duration("lock_timeout"),
-        statement_timeout=duration("statement_timeout"),
+        lock_timeout=read.duration(table, "lock_timeout"),
+        statement_timeout=read.duration(table, "statement_timeout"),
         connect_timeout=connect_timeout,
         audit_log=audit_log,
     )
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """Reads and checks the values of one settings table; every error names the file and the dotted key."""
+
+    path: Path
+    prefix: str  # "tool.neontui." in pyproject.toml, "" in neontui.toml
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{self.path}: {self.prefix}{key} {problem}")
+
+    def unknown(self, keys: Iterable[str], allowed: tuple[str, ...], where: str) -> None:
+        for key in keys:
+            if key not in allowed:
+                raise self.fail(f"{where}{key}", f"is not a known setting (expected one of {', '.join(allowed)})")
+
+    def string(self, container: dict[str, Any], key: str, dotted: str) -> str | None:
+        if key not in container:
+            return None
+        value = container[key]
+        if not isinstance(value, str):
+            raise self.fail(dotted, f"must be a string, found {_type(value)}")
+        if not value.strip():
+            raise self.fail(dotted, "must not be empty")
+        return value
+
+    def boolean(self, container: dict[str, Any], key: str, dotted: str) -> bool | None:
+        if key not in container:
+            return None
+        value = container[key]
+        if not isinstance(value, bool):
+            raise self.fail(dotted, f"must be true or false, found {_type(value)}")
+        return value
+
+    def duration(self, table: dict[str, Any], key: str) -> str | None:
+        value = self.string(table, key, key)
+        try:
+            return None if value is None else postgres_duration(value)
+        except ValueError as exc:
+            raise self.fail(key, str(exc)) from None
+
+    def targets(self, raw_targets: object) -> dict[str, Target]:
+        if not isinstance(raw_targets, dict):
+            raise self.fail("targets", f"must be a table of [targets.<name>] tables, found {_type(raw_targets)}")
+        return {name: self.target(name, raw) for name, raw in raw_targets.items()}
+
+    def target(self, name: str, raw: object) -> Target:
+        where = f"targets.{name}"
+        if not _TARGET_NAME.fullmatch(name):
+            raise self.fail(where, "has an invalid name (use letters, digits, '-', '_' or '.')")
+        if not isinstance(raw, dict):
+            raise self.fail(where, f"must be a table, found {_type(raw)}")
+        self.unknown(raw, _TARGET_KEYS, f"{where}.")
+        url_env = self.string(raw, "url_env", f"{where}.url_env")
+        if url_env is not None and not _ENV_NAME.fullmatch(url_env):
+            raise self.fail(f"{where}.url_env", f"must be an environment variable name, found {url_env!r}")
+        return Target(
+            name=name,
+            url_env=url_env,
+            production=self.boolean(raw, "production", f"{where}.production"),
+            allow_push=self.boolean(raw, "allow_push", f"{where}.allow_push") or False,
+            database=self.string(raw, "database", f"{where}.database"),
+        )
+
+    def default_target(self, table: dict[str, Any], targets: dict[str, Target]) -> str | None:
+        default_target = self.string(table, "default_target", "default_target")
+        if default_target is not None and default_target not in targets:
+            configured = ", ".join(targets) or "none"
+            raise self.fail("default_target",
+                            f"names no configured target: {default_target!r} (configured: {configured})")
+        return default_target
+
+    def audit_log(self, table: dict[str, Any]) -> str | None:
+        audit_log = self.string(table, "audit_log", "audit_log")
+        if audit_log is not None and audit_log.endswith(("/", "\\")):
+            raise self.fail("audit_log", f"must name a file, not a directory, found {audit_log!r}")
+        return audit_log
+
+    def connect_timeout(self, table: dict[str, Any]) -> float | None:
+        raw = self.string(table, "connect_timeout", "connect_timeout")
+        if raw is None:
+            return None
+        seconds = _connect_seconds(raw)
+        if seconds is None:
+            raise self.fail("connect_timeout", 'must be a positive duration like "15s", "1min" or "30" (seconds), '
+                                               f"found {raw!r}")
+        return seconds
+
+    def keys(self, raw_keys: object) -> dict[str, str]:
+        if not isinstance(raw_keys, dict):
+            raise self.fail("keys", f"must be a table of action = \"keys\", found {_type(raw_keys)}")
+        return {action: self.string(raw_keys, action, f"keys.{action}") or "" for action in raw_keys}

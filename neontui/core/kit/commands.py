@@ -16,7 +16,8 @@ from neontui.core.kit.session import Event, Exited, KitSession, Prompt
 Answer = Callable[[Prompt], int | None]  # the choice to send, or None to abort (the child is killed)
 EventSink = Callable[[Event], None]
 
-# push prints the database error as a Node inspect dump and still exits 0 (drizzle.md §7.6).
+# push prints the database error as a Node inspect dump and still exits 0
+# (docs/compatibility.md#drizzle-kit-exit-codes).
 _PUSH_ERROR = re.compile(r"error:|\berror\b.*\bcode\b|PostgresError|DrizzleQueryError|code: '[0-9A-Z]{5}'",
                          re.IGNORECASE)
 _COLLISION = re.compile(r"collision", re.IGNORECASE)

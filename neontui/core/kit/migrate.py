@@ -1,10 +1,10 @@
 """`drizzle-kit migrate` under neontui's guarantees: the drizzle-kit engine of `neontui migrate`.
 
-By itself drizzle-kit takes no lock (concurrent runs apply a batch twice, drizzle.md §5) and reads the migrations
-folder when it starts (a file edited after the review would be applied unreviewed). So a neontui session holds the
-native engine's advisory lock for the whole run; under it the ledger is read again and nothing runs unless what is
-pending is still the reviewed batch (PendingChanged, as in the native engine); drizzle-kit then runs on a private
-copy of the folder as the review read it, through a generated config, and the rows it added are returned for the
+By itself drizzle-kit takes no lock (concurrent runs apply a batch twice, docs/compatibility.md#drizzle-no-lock) and
+reads the migrations folder when it starts (a file edited after the review would be applied unreviewed). So a neontui
+session holds the native engine's advisory lock for the whole run; under it the ledger is read again and nothing runs
+unless what is pending is still the reviewed batch (PendingChanged, as in the native engine); drizzle-kit then runs on a
+private copy of the folder as the review read it, through a generated config, and the rows it added are returned for the
 caller to check against the reviewed hashes. A failure is replayed (and rolled back) under the same lock.
 """
 

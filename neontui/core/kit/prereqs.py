@@ -12,15 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from neontui.core.db.url import parse_url
-from neontui.core.drizzle.project import (
-    CONFIG_DOCS,
-    DrizzleConfig,
-    EnvRef,
-    Project,
-    build_project,
-    locate_config,
-    read_config,
-)
+from neontui.core.drizzle.config_file import CONFIG_DOCS, DrizzleConfig, read_config
+from neontui.core.drizzle.config_reader import EnvRef
+from neontui.core.drizzle.project import Project, build_project, locate_config
 from neontui.core.errors import ConfigError
 
 __all__ = [

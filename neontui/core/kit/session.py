@@ -1,9 +1,9 @@
 """drizzle-kit in a pseudo-terminal, as a stream of events: output lines, spinner progress, prompts, exit.
 
 drizzle-kit's prompts (hanji) need a TTY since 0.31.10 and die without one; in a pseudo-terminal they work, and
-this module turns each one into a `Prompt` event with its question and choices. Answering sends arrow keys and
-Enter — never Escape, which at push's data-loss prompt APPLIES the changes (drizzle.md §7.5). Spinner redraws
-(`ESC[2K ESC[1G`) collapse into one updating `Progress` event; colours are stripped; every text is redacted.
+this module turns each one into a `Prompt` event with its question and choices. Answering sends arrow keys and Enter —
+never Escape, which at push's data-loss prompt APPLIES the changes (docs/compatibility.md#drizzle-kit-prompts). Spinner
+redraws (`ESC[2K ESC[1G`) collapse into one updating `Progress` event; colours are stripped; every text is redacted.
 The child runs in its own process group, so cancelling or a timeout kills node and anything it started.
 """
 
@@ -275,7 +275,8 @@ def parse_prompt(block: Sequence[str]) -> Prompt | None:
                   or (i and lines[i - 1].rstrip().endswith("?") and line.startswith("  "))), None)
     if first is None or first == 0:
         return None
-    choices, selected = [], 0
+    choices: list[str] = []
+    selected = 0
     for line in lines[first:]:
         marked = line.lstrip().startswith(SELECTED)
         if not (marked or line.startswith("  ")):

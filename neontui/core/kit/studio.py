@@ -1,6 +1,6 @@
 """Drizzle Studio (`drizzle-kit studio`) as a managed child process: started, watched and always stopped.
 
-drizzle-kit studio (drizzle.md §7.8) serves an HTTP API on 127.0.0.1:4983 for the hosted UI at
+drizzle-kit studio (docs/compatibility.md#drizzle-studio) serves an HTTP API on 127.0.0.1:4983 for the hosted UI at
 https://local.drizzle.studio, prints "Drizzle Studio is up and running on …" once it listens, connects to the
 database lazily and runs until it is signalled. A busy port is an unhandled EADDRINUSE stack and exit 1.
 

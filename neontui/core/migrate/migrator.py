@@ -1,7 +1,7 @@
-"""Apply pending migrations exactly as drizzle-orm's migrator would leave the database (drizzle.md §3.2, §6),
-plus what drizzle lacks: a session advisory lock against concurrent runs, lock and statement timeouts, a plan for
-statements that cannot run in a transaction, per-statement progress and timings, and errors that name the file,
-statement, line and column.
+"""Apply pending migrations exactly as drizzle-orm's migrator would leave the database
+(docs/compatibility.md#drizzle-migrator), plus what drizzle lacks: a session advisory lock against concurrent runs, lock
+and statement timeouts, a plan for statements that cannot run in a transaction, per-statement progress and timings, and
+errors that name the file, statement, line and column.
 
 Same bookkeeping DDL, same pending rule, same ledger rows (hash, created_at = journal `when`; `name` on drizzle 1.0
 tables), so `drizzle-kit migrate` and neontui can be mixed freely.
@@ -27,7 +27,7 @@ from neontui.core.drizzle.ledger import Ledger, read_ledger, require_writable, t
 from neontui.core.drizzle.status import pending_entries
 from neontui.core.errors import ConfigError, ExitCode, NeontuiError
 from neontui.core.migrate.plan import Plan, PlannedStatement, Step, build_plan
-from neontui.core.sql.statements import touched_tables
+from neontui.core.sql.statements import line_column, touched_tables
 
 LOCK_TIMEOUT_SQLSTATE = "55P03"
 
@@ -183,9 +183,7 @@ def _position(statement: PlannedStatement, position: str | None) -> tuple[int, i
         offset += int(position) - 1
     else:  # no position: point at the statement's first non-blank character
         offset += len(statement.sql) - len(statement.sql.lstrip())
-    offset = min(offset, len(text))
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line_column(text, min(offset, len(text)))
 
 
 # --- the run --------------------------------------------------------------------------------------------------
@@ -199,8 +197,9 @@ def advisory_key(schema: str, table: str) -> int:
 def ensure_ledger(conn: psycopg.Connection, schema: str, table: str) -> None:
     """Check that this session may write the ledger (ledger.require_writable: one clear error with the GRANT before
     anything runs), then drizzle's two bookkeeping statements, each skipped when its object exists: even with IF NOT
-    EXISTS, CREATE SCHEMA needs the CREATE privilege on the database (drizzle.md §3.3) and CREATE TABLE the CREATE
-    privilege on the schema, which a role that only records migrations need not have."""
+    EXISTS, CREATE SCHEMA needs the CREATE privilege on the database
+    (docs/compatibility.md#drizzle-create-schema-privilege) and CREATE TABLE the CREATE privilege on the schema, which a
+    role that only records migrations need not have."""
     access = require_writable(conn, schema, table)
     try:
         if not access.schema_exists:
@@ -260,7 +259,9 @@ def acquire_lock(conn: psycopg.Connection, schema: str, table: str, wait: float)
     key = advisory_key(schema, table)
     started = time.monotonic()
     while True:
-        if conn.execute("select pg_try_advisory_lock(%s)", (key,)).fetchone()[0]:
+        row = conn.execute("select pg_try_advisory_lock(%s)", (key,)).fetchone()
+        assert row is not None  # a select without FROM returns exactly one row
+        if row[0]:
             return time.monotonic() - started
         waited = time.monotonic() - started
         if waited >= wait:
@@ -325,6 +326,7 @@ class _Runner:
         # reads that follow (the failure diagnosis, the next step's bookkeeping) stay bounded.
         session = self.conn.execute("select current_setting('lock_timeout'), current_setting('statement_timeout')"
                                     ).fetchone()
+        assert session is not None  # a select without FROM returns exactly one row
         error: psycopg.Error | None = None
         try:
             self._timeouts(local=False)

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 
 from neontui.core.drizzle.journal import BREAKPOINT, Migration
 from neontui.core.errors import NeontuiError
+from neontui.core.sql import versions
 from neontui.core.sql.parse import SqlSyntaxError, parse
+from neontui.core.sql.statements import no_transaction
 
 # Only chunks mentioning one of these words can hold a statement the plan must treat specially; the rest are sent
 # verbatim without parsing (most chunks, and the fast path).
@@ -104,7 +106,7 @@ class Plan:
 
 
 def build_plan(migrations: Sequence[Migration], *, per_migration: bool = False,
-               server_version: int = 180000) -> Plan:
+               server_version: int = versions.LATEST) -> Plan:
     steps: list[Step] = []
     current: Step | None = None
 
@@ -171,19 +173,3 @@ def _kind(stmt: dict, server_version: int) -> str:
         return "no-transaction"
     return "statement"
 
-
-def no_transaction(node_type: str, node: dict, server_version: int) -> bool:
-    """Statements PostgreSQL refuses inside a transaction block (25001)."""
-    if node_type in ("IndexStmt", "DropStmt"):
-        return bool(node.get("concurrent"))
-    if node_type == "ReindexStmt":
-        return any(p.get("DefElem", {}).get("defname") == "concurrently" for p in node.get("params", ()))
-    if node_type == "VacuumStmt":
-        return bool(node.get("is_vacuumcmd"))
-    if node_type == "AlterTableStmt":
-        return any(c.get("AlterTableCmd", {}).get("def", {}).get("PartitionCmd", {}).get("concurrent")
-                   for c in node.get("cmds", ()))
-    if node_type == "AlterEnumStmt":
-        return bool(node.get("newVal")) and server_version < 120000
-    return node_type in ("CreatedbStmt", "DropdbStmt", "AlterSystemStmt", "CreateTableSpaceStmt",
-                         "DropTableSpaceStmt")

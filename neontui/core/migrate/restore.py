@@ -1,8 +1,8 @@
 """A restore point before a run: the server's time and WAL position, and how to go back to them.
 
 `take_restore_point` records, in one round trip, the server clock and the current WAL LSN. For a Neon target that is
-enough to roll the whole branch back (neon.md §4.4, §5, §7.2 B: restore the branch from its own history, `^self`,
-at that timestamp or LSN), as long as the point is still inside the project's restore window (§6). For any other
+enough to roll the whole branch back (docs/compatibility.md#neon-restore: restore the branch from its own history,
+`^self`, at that timestamp or LSN), as long as the point is still inside the project's restore window. For any other
 PostgreSQL it is the `recovery_target_lsn` of a point-in-time recovery, which needs a base backup and WAL archiving.
 
 `schema_dump` is an optional extra: a `pg_dump --schema-only` of the database, when pg_dump is installed.

@@ -1,4 +1,4 @@
-"""The rule catalog of shared/docs/safety-rules.md: ids, classes, severities, explanations and help lines.
+"""The rule catalog: ids, classes, severities, explanations and help lines (published as docs/rules.md).
 
 Ids are stable: they are documentation anchors, suppression keys and checklist references.
 """
@@ -227,7 +227,7 @@ _RULES = [
 ]
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}
-# The lock of rules whose handlers do not name a more specific one (safety-rules.md §2): brief, but an ACCESS
+# The lock of rules whose handlers do not name a more specific one (docs/review.md#locks): brief, but an ACCESS
 # EXCLUSIVE request queued behind a long transaction stalls every query on the table.
 _BRIEF = ("ACCESS EXCLUSIVE (brief)", "reads and writes while it waits for and holds the lock")
 DEFAULT_LOCKS: dict[str, tuple[str, str]] = {rule: _BRIEF for rule in (

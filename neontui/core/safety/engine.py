@@ -2,26 +2,36 @@
 
 Each chunk is parsed with libpg_query through pglast's JSON output (the full Python AST is an order of
 magnitude slower on large files) and decoded one chunk at a time, so memory stays flat. Statements are
-dispatched by node type to the handlers in `rules.py`; `RunState` remembers what the run itself created, so
+dispatched by node type to the handlers the caller hands in (`Rules`; safety/review.py passes those of
+the `rules` package, which imports this module, never the reverse); `RunState` remembers what the run itself created, so
 rules about pre-existing objects stay quiet for tables, columns, indexes and constraints made in the same run.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from neontui.core.drizzle.journal import BREAKPOINT, Migration, split_statements
-from neontui.core.safety import versions
+from neontui.core.drizzle.journal import BREAKPOINT, split_statements
 from neontui.core.safety.catalog import DEFAULT_LOCKS, OFF_BY_DEFAULT, RULES
 from neontui.core.safety.model import Finding, RunMode, Severity
 from neontui.core.safety.suppress import FileIgnores, Ignore, scan_ignores
+from neontui.core.sql import versions
 from neontui.core.sql.parse import SqlSyntaxError, parse
+from neontui.core.sql.statements import line_column
 
 Node = dict[str, Any]
 TableKey = tuple[str, str]  # (schema, name); unqualified names count as "public"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the engine runs on each parsed statement: a handler per libpg_query node type, then `after`."""
+
+    handlers: Mapping[str, Callable[[Statement, Node], None]]
+    after: Callable[[Statement, str, Node], None]
 
 
 @dataclass(frozen=True)
@@ -69,7 +79,7 @@ class Review:
 
 @dataclass
 class RunState:
-    """What the run has done so far (the "pre-existing" distinction of safety-rules.md §1)."""
+    """What the run has done so far (the "pre-existing" distinction of docs/review.md#pre-existing-objects)."""
 
     mode: RunMode
     in_transaction: bool
@@ -137,16 +147,15 @@ class _SourceState:
     source: Source
     ignores: FileIgnores
     offset: int = 0  # of the current chunk in the file
-    line: int = 1  # of the current chunk's first character
-    column: int = 0  # characters between the last newline before the chunk and the chunk
+    start: tuple[int, int] = (1, 1)  # (line, column) of the current chunk's first character
     region_start: int = 0  # file offset where the text before the next statement begins (for ignore comments)
     timeout_advised: bool = False
 
 
 class _Reviewer:
-    def __init__(self, pg_version: int, mode: RunMode, advisory: bool, enable: Iterable[str],
+    def __init__(self, rules: Rules, pg_version: int, mode: RunMode, advisory: bool, enable: Iterable[str],
                  known_columns: Mapping[tuple[str, str, str], str] | None) -> None:
-        self.pg_version, self.mode = pg_version, mode
+        self.rules, self.pg_version, self.mode = rules, pg_version, mode
         self.enabled = {r for r in RULES if (RULES[r].core or advisory) and r not in OFF_BY_DEFAULT} | set(enable)
         self.state = RunState(mode=mode, in_transaction=mode is not RunMode.AUTOCOMMIT)
         self.known_columns = _parse_known_columns(known_columns or {})
@@ -156,21 +165,17 @@ class _Reviewer:
         self.used_ignores: set[tuple[str, int]] = set()  # (tag, comment offset)
 
     def run(self, sources: Sequence[Source]) -> Review:
-        from neontui.core.safety.rules import HANDLERS, after_statement
-
         unused: list[tuple[str, int, str]] = []
         for source in sources:
             src = _SourceState(source, scan_ignores(source.text))
             for index, chunk in enumerate(split_statements(source.text)):
-                self._chunk(src, index, chunk, HANDLERS, after_statement)
+                self._chunk(src, index, chunk)
                 src.offset += len(chunk) + len(BREAKPOINT)
-                newlines = chunk.count("\n")
-                src.line += newlines
-                src.column = (len(chunk) - chunk.rfind("\n") - 1 if newlines else src.column + len(chunk)) \
-                    + len(BREAKPOINT)
+                line, column = line_column(chunk, len(chunk), start=src.start)
+                src.start = (line, column + len(BREAKPOINT))
             for ignore in src.ignores.all():
                 if (source.tag, ignore.offset) not in self.used_ignores:
-                    unused.append((source.tag, source.text.count("\n", 0, ignore.offset) + 1, ignore.comment))
+                    unused.append((source.tag, line_column(source.text, ignore.offset)[0], ignore.comment))
         for finding, kind, key in self.deferred:
             if key not in (self.state.views if kind == "view" else self.state.types):
                 self.findings.append(finding)
@@ -180,7 +185,7 @@ class _Reviewer:
         return Review(self.findings, [s.tag for s in sources], self.statements, self.pg_version, self.mode, unused,
                       touched)
 
-    def _chunk(self, src: _SourceState, index: int, chunk: str, handlers: Mapping[str, Any], after: Any) -> None:
+    def _chunk(self, src: _SourceState, index: int, chunk: str) -> None:
         if not chunk.strip():
             return
         if "\x00" in chunk:
@@ -212,10 +217,10 @@ class _Reviewer:
             stmt.end = stmt.char_offset(location + length) if length else len(chunk)
             stmt.suppress = src.ignores.between(src.region_start, src.offset + stmt.start)
             (node_type, node), = item["stmt"].items()
-            handler = handlers.get(node_type)
+            handler = self.rules.handlers.get(node_type)
             if handler is not None:
                 handler(stmt, node)
-            after(stmt, node_type, node)
+            self.rules.after(stmt, node_type, node)
             src.region_start = src.offset + stmt.end
 
     def report(self, stmt: Statement, rule_id: str, message: str, *, at: int | None, lock: str | None,
@@ -227,9 +232,7 @@ class _Reviewer:
             lock, blocks = DEFAULT_LOCKS[rule_id]
         position = stmt.start if at is None else at
         chunk, src = stmt.chunk, stmt.source
-        line = src.line + chunk.count("\n", 0, position)
-        last_newline = chunk.rfind("\n", 0, position)
-        column = position - last_newline if last_newline >= 0 else src.column + position + 1
+        line, column = line_column(chunk, position, start=src.start)
         suppressed_by = (next((i for i in stmt.suppress if i.covers(rule_id)), None)
                          or stmt.source.ignores.file_match(rule_id))
         if suppressed_by:
@@ -256,24 +259,20 @@ _SKIP = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.DOTALL)
 
 
 def _first_token(text: str, start: int) -> int:
-    return _SKIP.match(text, start).end()
+    skipped = _SKIP.match(text, start)  # always matches: the pattern accepts the empty string
+    return skipped.end() if skipped else start
 
 
 def _parse_known_columns(known: Mapping[tuple[str, str, str], str]) -> dict[tuple[TableKey, str], str]:
     return {((schema, table), column): type_ for (schema, table, column), type_ in known.items()}
 
 
-def analyze(sources: Sequence[Source], *, mode: RunMode = RunMode.TRANSACTION,
+def analyze(sources: Sequence[Source], rules: Rules, *, mode: RunMode = RunMode.TRANSACTION,
             pg_version: int = versions.LATEST, advisory: bool = False, enable: Iterable[str] = (),
             known_columns: Mapping[tuple[str, str, str], str] | None = None) -> Review:
-    """Review `sources` as one run (in order), the way drizzle's migrator would apply them.
+    """Review `sources` as one run (in order) with `rules`, the way drizzle's migrator would apply them.
 
     `known_columns` maps (schema, table, column) to the column's current SQL type, when the caller knows it
     (a live database or the previous drizzle snapshot): it lets change-column-type recognise safe changes.
     """
-    return _Reviewer(pg_version, mode, advisory, enable, known_columns).run(sources)
-
-
-def analyze_migrations(migrations: Sequence[Migration], **options: Any) -> Review:
-    """Review journal entries (normally the pending ones, in journal order); missing files are skipped."""
-    return analyze([Source(m.tag, m.text, str(m.path)) for m in migrations if m.text is not None], **options)
+    return _Reviewer(rules, pg_version, mode, advisory, enable, known_columns).run(sources)

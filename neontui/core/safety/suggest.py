@@ -1,4 +1,4 @@
-"""Safe rewrites built from the user's own statement text and names (safety-rules.md §7)."""
+"""Safe rewrites built from the user's own statement text and names (docs/review.md#safe-rewrites)."""
 
 from __future__ import annotations
 

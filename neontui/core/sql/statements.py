@@ -2,15 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from neontui.core.sql.parse import SqlSyntaxError, parse
+from neontui.core.sql import versions
+from neontui.core.sql.parse import SqlSyntaxError, parse, parse_plpgsql
 
 DEFAULT_SCHEMA = "public"
 # DROP statements name their objects as lists of strings, not RangeVars; these drop (and lock) a relation.
 _DROP_RELATION_TYPES = frozenset({"OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE"})
 
+
+def line_column(text: str, offset: int, *, start: tuple[int, int] = (1, 1)) -> tuple[int, int]:
+    """1-based line and column (in characters) of `offset` in `text`, the one definition of a position in a file.
+
+    `start` is the (line, column) of text[0] in the file, so a chunk can be measured on its own without rescanning
+    the file from its beginning for every finding.
+    """
+    newlines = text.count("\n", 0, offset)
+    if newlines:
+        return start[0] + newlines, offset - text.rfind("\n", 0, offset)
+    return start[0], start[1] + offset
+
+
+# Utility statements PostgreSQL refuses in a transaction block whatever their options.
+_NEVER_IN_TRANSACTION = frozenset({"CreatedbStmt", "DropdbStmt", "AlterSystemStmt", "CreateTableSpaceStmt",
+                                   "DropTableSpaceStmt"})
+
+
+def no_transaction(node_type: str, node: dict[str, Any], server_version: int) -> bool:
+    """Would PostgreSQL refuse this parsed statement inside a transaction block (25001)? Version gates: versions.py."""
+    if node_type in ("IndexStmt", "DropStmt"):
+        return bool(node.get("concurrent"))
+    if node_type == "ReindexStmt":
+        return any(p.get("DefElem", {}).get("defname") == "concurrently" for p in node.get("params", ()))
+    if node_type == "VacuumStmt":
+        return bool(node.get("is_vacuumcmd"))
+    if node_type == "AlterTableStmt":
+        return any(c.get("AlterTableCmd", {}).get("def", {}).get("PartitionCmd", {}).get("concurrent")
+                   for c in node.get("cmds", ()))
+    if node_type == "AlterEnumStmt":  # ADD VALUE; RENAME VALUE (oldVal → newVal) always runs in a transaction
+        adds = bool(node.get("newVal")) and not node.get("oldVal")
+        return adds and not versions.enum_add_value_in_transaction(server_version)
+    return node_type in _NEVER_IN_TRANSACTION
 
 
 def touched_tables(statements: Iterable[str]) -> set[tuple[str, str]]:
@@ -54,3 +89,69 @@ def _dropped(objects: Any) -> Iterator[tuple[str, str]]:
             yield (DEFAULT_SCHEMA, names[0])
         elif len(names) >= 2:  # schema.table, or db.schema.table
             yield (names[-2], names[-1])
+
+
+@dataclass(frozen=True)
+class BodyStatement:
+    """One SQL statement that the PL/pgSQL body of a DO block runs."""
+
+    sql: str
+    guarded: bool  # inside BEGIN … EXCEPTION: its error may be swallowed, so it may have done nothing
+    conditional: bool  # inside IF/ELSIF/ELSE: it may not have run at all
+
+
+class UnsupportedBody(Exception):
+    """A PL/pgSQL statement whose effect is not plain SQL (a loop, EXECUTE…); args[0] names its kind."""
+
+
+# PL/pgSQL statements that change nothing themselves (their SQL is a SELECT or an expression).
+_PLPGSQL_INERT = frozenset({"PLpgSQL_stmt_return", "PLpgSQL_stmt_perform", "PLpgSQL_stmt_raise",
+                            "PLpgSQL_stmt_assert", "PLpgSQL_stmt_assign"})
+
+
+def do_body_sql(do_statement: str, *, strict: bool) -> list[BodyStatement]:
+    """The SQL statements a DO block runs, in the order they appear in its body.
+
+    `strict` raises UnsupportedBody at a loop, EXECUTE or the like (whoever inverts the SQL can only handle
+    straight-line code); otherwise the SQL inside those is listed too, and so is the SQL of exception handlers
+    (the review lints whatever may run). Raises SqlSyntaxError (or ValueError, for a body in another language) when
+    the body does not parse.
+    """
+    (function,) = parse_plpgsql(do_statement)
+    return list(_body_sql([function["PLpgSQL_function"]["action"]], strict, False, False))
+
+
+def _body_sql(stmts: Sequence[dict[str, Any]], strict: bool, guarded: bool,
+              conditional: bool) -> Iterator[BodyStatement]:
+    for item in stmts:
+        ((kind, body),) = item.items()
+        if kind == "PLpgSQL_stmt_execsql":
+            yield BodyStatement(body["sqlstmt"]["PLpgSQL_expr"]["query"], guarded, conditional)
+        elif kind == "PLpgSQL_stmt_block":
+            yield from _body_sql(body.get("body", ()), strict, guarded or "exceptions" in body, conditional)
+            if not strict:
+                yield from _nested_sql(body.get("exceptions", ()))
+        elif kind == "PLpgSQL_stmt_if":
+            branches = [body.get("then_body", ())]
+            branches += [b["PLpgSQL_if_elsif"].get("stmts", ()) for b in body.get("elsif_list", ())]
+            branches.append(body.get("else_body", ()))
+            for branch in branches:
+                yield from _body_sql(branch, strict, guarded, True)
+        elif kind not in _PLPGSQL_INERT:
+            if strict:
+                raise UnsupportedBody(kind.removeprefix("PLpgSQL_stmt_"))
+            yield from _nested_sql(body)
+
+
+def _nested_sql(node: Any) -> Iterator[BodyStatement]:
+    """Every SQL statement anywhere under `node` (loop bodies, exception handlers), in document order."""
+    if isinstance(node, dict):
+        query = node.get("PLpgSQL_stmt_execsql", {}).get("sqlstmt", {}).get("PLpgSQL_expr", {}).get("query")
+        if isinstance(query, str):
+            yield BodyStatement(query, guarded=True, conditional=True)
+            return
+        for value in node.values():
+            yield from _nested_sql(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _nested_sql(value)

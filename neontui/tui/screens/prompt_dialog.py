@@ -1,8 +1,9 @@
 """A modal for one drizzle-kit prompt. It returns the chosen index, or None, which means ABORT.
 
-Escape never answers the prompt: at push's data-loss prompt drizzle-kit treats Escape as "apply" (drizzle.md
-§7.5), so here Escape (and the Abort button) always returns None and the caller kills drizzle-kit. For a data-loss
-prompt the highlight starts on the "No, abort" choice and a "Yes…" choice needs a second keypress, `y`, to confirm.
+Escape never answers the prompt: at push's data-loss prompt drizzle-kit treats Escape as "apply"
+(docs/compatibility.md#drizzle-kit-prompts), so here Escape (and the Abort button) always returns None and the caller
+kills drizzle-kit. For a data-loss prompt the highlight starts on the "No, abort" choice and a "Yes…" choice needs a
+second keypress, `y`, to confirm.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def _is_yes(choice: str) -> bool:
 
 
 if TYPE_CHECKING:
-    from neontui.core.kit.session import Prompt
+    from neontui.core.actions.events import Prompt
 
 
 def _default_index(prompt: Prompt) -> int:

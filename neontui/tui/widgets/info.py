@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.widgets import Static
 
+from neontui.core.display import finding_label, finding_notes
 from neontui.core.redact import redact
+from neontui.core.safety.model import Finding
 
 
 class FindingDetail(Static):
@@ -18,13 +18,10 @@ class FindingDetail(Static):
     FindingDetail.shown { display: block; }
     """
 
-    def show(self, finding: Any) -> None:
-        head = (f"{finding.severity}[{finding.rule}] {finding.tag} statement {finding.statement} "
+    def show(self, finding: Finding) -> None:
+        head = (f"{finding_label(finding)} {finding.tag} statement {finding.statement} "
                 f"(line {finding.line}, column {finding.column})")
-        lines = [finding.message]
-        if finding.lock:
-            lines.append(f"lock: {finding.lock}" + (f"; blocks {finding.blocks}" if finding.blocks else ""))
-        lines += [f"why: {finding.explanation}", f"help: {finding.help}"]
+        lines = [finding.message, *(f"{name}: {text}" for name, text in finding_notes(finding))]
         if finding.suggestion:
             lines += ["safe alternative:", *("  " + line for line in finding.suggestion.splitlines())]
         # Text, not markup: SQL and rule ids contain square brackets

@@ -7,13 +7,10 @@ from collections import Counter
 from textual.message import Message
 from textual.widgets import DataTable
 
+from neontui.core.display import STATE_SYMBOLS
 from neontui.core.drizzle.journal import when_utc
 from neontui.core.drizzle.status import MigrationStatus, State
 from neontui.core.safety import Finding
-
-SYMBOLS = {State.APPLIED: ("✓", "green"), State.PENDING: ("→", "yellow"), State.EDITED: ("✎", "red"),
-           State.SKIPPED: ("⤼", "red"), State.MISSING_FILE: ("✗", "red"), State.LEDGER_ONLY: ("?", "magenta"),
-           State.UNLISTED_FILE: ("+", "magenta")}
 
 
 class JournalPane(DataTable):
@@ -40,7 +37,7 @@ class JournalPane(DataTable):
         per_tag = Counter(f.tag for f in findings if not f.suppressed)
         self.clear()
         for m in migrations:
-            symbol, color = SYMBOLS[m.state]
+            symbol, color = STATE_SYMBOLS[m.state]
             at = when_utc(m.when) if m.when else None
             when = at.strftime("%m-%d %H:%M") if at else str(m.when or "")
             state = f"[{color}]{symbol} {m.state}[/]"

@@ -1,8 +1,8 @@
 """The live output pane: a capped `Log`, a one-line progress/status line and a full transcript on disk.
 
-Streaming rules (console.md §4.1–4.2): producers only enqueue (`post_line`/`post_lines` are cheap and thread-safe);
-a 50 ms timer flushes the queue with ONE `Log.write_lines` call per tick (at most `BATCH_LIMIT` lines), after
-stripping any ANSI escape and passing every line through `redact()`. The on-screen `Log` keeps `MAX_LINES`; the
+Streaming rules (docs/console.md#streaming-output): producers only enqueue (`post_line`/`post_lines` are cheap and
+thread-safe); a 50 ms timer flushes the queue with ONE `Log.write_lines` call per tick (at most `BATCH_LIMIT` lines),
+after stripping any ANSI escape and passing every line through `redact()`. The on-screen `Log` keeps `MAX_LINES`; the
 transcript file keeps everything (redacted). Spinner frames update the progress line in place, never the log.
 """
 
@@ -24,6 +24,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Log, Static
 
+from neontui.core.display import event_line
 from neontui.core.paths import state_dir
 from neontui.core.redact import display_text
 
@@ -45,24 +46,6 @@ def logs_dir() -> Path:
 def default_transcript_path() -> Path:
     """A fresh transcript file name for this session: timestamp plus process id."""
     return logs_dir() / f"session-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-
-
-def format_event(event: object) -> str | None:
-    """The log line for a runner or migrator event, or None when the event is not a log line."""
-    from neontui.core.kit.session import Exited
-    from neontui.core.migrate.migrator import MigrationApplied, StatementFinished
-
-    if isinstance(event, Exited):
-        suffix = " (cancelled)" if event.cancelled else ""
-        return f"drizzle-kit exited {event.returncode} in {event.elapsed:.2f} s{suffix}"
-    if isinstance(event, StatementFinished):
-        text = f"  {event.tag} #{event.statement}  {event.elapsed:.3f}s"
-        if event.rows is not None:
-            text += f"  {event.rows} row" + ("" if event.rows == 1 else "s")
-        return text
-    if isinstance(event, MigrationApplied):
-        return f"✓ {event.tag} applied"
-    return None
 
 
 class LogPane(Vertical):
@@ -275,8 +258,7 @@ class LogPane(Vertical):
     def handle(self, event: object) -> None:
         """Show any runner or migrator event: lines go to the log, spinner frames to the progress line."""
         # Imported here: the event modules pull in the database driver, which the first frame must not wait for.
-        from neontui.core.kit.session import Exited, Line, Progress, Prompt
-        from neontui.core.migrate.migrator import StatementStarted
+        from neontui.core.actions.events import Exited, Line, Progress, Prompt, StatementStarted
 
         if isinstance(event, Line):
             self.post_line(event.text)
@@ -286,7 +268,7 @@ class LogPane(Vertical):
             self.post_lines([*event.context, f"? {event.question}"])
         elif isinstance(event, StatementStarted):
             self.show_progress(f"{event.tag} #{event.statement}  {event.summary}")
-        elif (text := format_event(event)) is not None:
+        elif (text := event_line(event)) is not None:
             if isinstance(event, Exited):
                 self.clear_progress()
             self.post_line(text)

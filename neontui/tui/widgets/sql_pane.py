@@ -1,8 +1,9 @@
 """The pending-SQL pane: a read-only, virtualised SQL viewer with a findings gutter.
 
 `SqlPane` is a `ScrollView` that renders only the visible rows through the Line API (`render_line`), as
-console.md §4.3 asks: `show()` splits the files into lines and indexes the statements, but nothing is lexed or
-laid out until a row is painted, and each painted row's highlighted code is kept in an LRU cache keyed by row.
+docs/console.md#highlighting-sql explains: `show()` splits the files into lines and indexes the statements, but nothing
+is lexed or laid out until a row is painted, and each painted row's highlighted code is kept in an LRU cache keyed by
+row.
 
 Row layout (one row per file line, plus one header row before each migration):
 
@@ -26,6 +27,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from pygments.lexers import PostgresLexer
 from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, _TokenType
@@ -42,6 +44,7 @@ from textual.strip import Strip
 from neontui.core.drizzle.journal import BREAKPOINT, Migration
 from neontui.core.redact import redact
 from neontui.core.safety.model import Finding, Severity
+from neontui.core.sql.statements import line_column
 
 __all__ = ["SqlPane"]
 
@@ -92,7 +95,7 @@ def _block(migration: Migration, first_row: int) -> _Block:
         lead = _LEADING_SPACE.match(chunk)
         end = lead.end() if lead else 0
         # a trailing all-blank chunk still gets a start, so indexes match drizzle's split
-        starts.append(min(line + chunk.count("\n", 0, end), max(len(lines), 1)))
+        starts.append(min(line_column(chunk, end, start=(line, 1))[0], max(len(lines), 1)))
     start_of_line: dict[int, int] = {}
     for index, line in enumerate(starts):
         start_of_line.setdefault(line, index)
@@ -148,7 +151,7 @@ class SqlPane(ScrollView, can_focus=True):
         "sql-pane--error-line",
     }
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("k", "scroll_up", "Scroll up", show=False),
         Binding("j", "scroll_down", "Scroll down", show=False),
         Binding("n,f8", "next_finding", "Next finding", key_display="n"),

@@ -3,56 +3,30 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from neontui.core.db.url import with_database
+from neontui.core.db.url import parse_url, with_database
 from tests.factories import sql_project
-
-SECRET = "Sup3r-Secret-Pw"
-
-
-def neontui(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    environ.update(env or {})
-    return subprocess.run([sys.executable, "-m", "neontui", *args], cwd=cwd, env=environ, capture_output=True,
-                          text=True, timeout=120, stdin=subprocess.DEVNULL)
+from tests.helpers import SECRET, assert_one_line_error, neontui, secret_url
 
 
 def project(root: Path, *, dialect: str = "postgresql", out: str = "'./drizzle'") -> Path:
     return sql_project(root, {"0000_init": b"CREATE TABLE t (id int);"}, dialect=dialect, out=out)
 
 
-def with_password(url: str) -> str:
-    """The embedded server trusts its socket, so a password in the URL is accepted and must never show."""
-    assert url.startswith("postgresql://postgres:@")
-    return url.replace("postgresql://postgres:@", f"postgresql://postgres:{SECRET}@", 1)
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess, code: int, fragment: str) -> None:
-    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("neontui: error: "), result.stderr
-    assert fragment in lines[0]
-    assert "Traceback" not in result.stderr + result.stdout
-    assert SECRET not in result.stderr + result.stdout
-
-
 def test_status_table_and_json_never_show_the_password(tmp_path, database_url):
     root = project(tmp_path)
-    env = {"DATABASE_URL": with_password(database_url)}
+    env = {"DATABASE_URL": secret_url(database_url)}
     table = neontui("status", str(root), env=env)
     assert table.returncode == 1, table.stderr
     assert "0000_init" in table.stdout and "pending" in table.stdout
     doc_run = neontui("status", "--json", cwd=root, env=env)
     doc = json.loads(doc_run.stdout)
     assert doc["summary"]["would_run_next"] == ["0000_init"]
-    assert doc["database"]["url"].startswith("postgresql://postgres:****@")
+    assert doc["database"]["url"].startswith(f"postgresql://{parse_url(database_url).user}:****@")
     for output in (table.stdout, table.stderr, doc_run.stdout, doc_run.stderr):
         assert SECRET not in output
 
@@ -80,7 +54,7 @@ def test_project_dir_as_first_argument_means_status(tmp_path, database_url):
 def test_bad_input_is_one_line_with_documented_exit_code(tmp_path, pg_admin_url, setup, code, fragment):
     root = tmp_path / "p"
     root.mkdir()
-    args, env = ["status", str(root)], {"DATABASE_URL": with_password(pg_admin_url)}
+    args, env = ["status", str(root)], {"DATABASE_URL": secret_url(pg_admin_url)}
     if setup != "no-config":
         project(root, dialect="mysql" if setup == "dialect" else "postgresql",
                 out="getOut()" if setup == "dynamic-out" else "'./drizzle'")
@@ -99,7 +73,7 @@ def test_bad_input_is_one_line_with_documented_exit_code(tmp_path, pg_admin_url,
     elif setup == "unknown-host":
         env = {"DATABASE_URL": f"postgresql://app:{SECRET}@db.does-not-exist.invalid/app"}
     elif setup == "no-database":
-        env = {"DATABASE_URL": with_password(with_database(pg_admin_url, "nope_not_here"))}
+        env = {"DATABASE_URL": secret_url(with_database(pg_admin_url, "nope_not_here"))}
     elif setup == "bad-flag":
         args.append("--frobnicate")
     assert_one_line_error(neontui(*args, env=env), code, fragment)
@@ -116,11 +90,12 @@ def test_json_mode_reports_errors_as_json(tmp_path):
 
 def test_unexpected_exception_writes_a_redacted_crash_report(tmp_path, monkeypatch, capsys):
     from neontui.cli import main as cli
+    from neontui.cli import status
 
     def explode(*_args):
         raise RuntimeError(f"boom with postgresql://app:{SECRET}@host/db")
 
-    monkeypatch.setattr(cli, "_status", explode)
+    monkeypatch.setattr(status, "run", explode)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     assert cli.main(["status", str(tmp_path)]) == 70
     err = capsys.readouterr().err
@@ -134,7 +109,7 @@ def test_unexpected_exception_writes_a_redacted_crash_report(tmp_path, monkeypat
 
 def test_doctor_reports_each_prerequisite(tmp_path, database_url):
     root = project(tmp_path)
-    result = neontui("doctor", str(root), "--json", env={"DATABASE_URL": with_password(database_url)})
+    result = neontui("doctor", str(root), "--json", env={"DATABASE_URL": secret_url(database_url)})
     checks = {c["name"]: c for c in json.loads(result.stdout)["checks"]}
     assert list(checks) == ["config", "dialect", "database-url", "drizzle-kit", "node"]
     assert checks["config"]["ok"] and checks["dialect"]["ok"] and checks["database-url"]["ok"]

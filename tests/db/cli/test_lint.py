@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import psycopg
 
 from tests.factories import sql_project
+from tests.helpers import neontui
 
 B = "--> statement-breakpoint\n"
 RISKY = (b'ALTER TABLE "users" ADD COLUMN "billing_email" text NOT NULL;' + B.encode()
          + b'CREATE INDEX CONCURRENTLY "users_email_idx" ON "users" ("email");')
-
-
-def neontui(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | (env or {})
-    return subprocess.run([sys.executable, "-m", "neontui", *args], cwd=cwd, env=environ, capture_output=True,
-                          text=True, timeout=120, stdin=subprocess.DEVNULL)
 
 
 def project(root: Path, database_url: str | None = None, applied: int = 0) -> Path:

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psycopg
@@ -17,27 +16,10 @@ from neontui.core.db.url import parse_url
 from tests.drizzle_env import run_drizzle_kit
 from tests.drizzle_project import journal_data
 from tests.factories import sql_project
+from tests.helpers import SECRET, ledger_rows, neontui, secret_url, wait_until
 
-SECRET = "Migr8-Secret-Pw"
 B = "--> statement-breakpoint\n"
 SEED = ("reviewed", "no-destructive-without-backup", "backwards-compatible", "tested-in-development", "backup-taken")
-
-
-def secret_url(url: str) -> str:
-    return url.replace("postgresql://postgres:@", f"postgresql://postgres:{SECRET}@", 1)
-
-
-def neontui(*args: str, url: str, state: Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": url, "XDG_STATE_HOME": str(state)}
-    return subprocess.run([sys.executable, "-m", "neontui", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=120, stdin=subprocess.DEVNULL)
-
-
-def rows(url: str) -> list[tuple[str, int]]:
-    with psycopg.connect(url) as conn:
-        if conn.execute("select to_regclass('drizzle.__drizzle_migrations')").fetchone()[0] is None:
-            return []
-        return conn.execute("select hash, created_at from drizzle.__drizzle_migrations order by id").fetchall()
 
 
 @pytest.fixture
@@ -56,7 +38,7 @@ def test_development_migrate_applies_reports_and_audits_without_secrets(app, dat
     assert doc["applied"] == ["0000_init", "0001_more"] and doc["exit_code"] == 0
     assert doc["restore_point"]["lsn"].count("/") == 1
     assert [s["ledger_rows"] for s in doc["report"]["plan"]] == [["0000_init", "0001_more"]]
-    assert len(rows(database_url)) == 2
+    assert len(ledger_rows(database_url)) == 2
     again = neontui("migrate", str(app), url=url, state=tmp_path)
     assert again.returncode == 0 and again.stdout.strip() == "nothing pending"
     audit = neontui("audit", str(app), "--json", url=url, state=tmp_path)
@@ -76,7 +58,7 @@ def test_failure_names_statement_and_line_and_exits_4(app, database_url, tmp_pat
     assert result.stderr.strip().splitlines()[-1] == (
         'neontui: error: 0001_more statement 1 (line 2, column 1) failed: column "nope" of relation "users" does '
         "not exist [SQLSTATE 42703]; the transaction was rolled back")
-    assert rows(database_url) == []
+    assert ledger_rows(database_url) == []
 
 
 def test_dry_run_changes_nothing(app, database_url, tmp_path):
@@ -84,7 +66,7 @@ def test_dry_run_changes_nothing(app, database_url, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "dry run (rolled back; it took real locks with lock_timeout 2s)" in result.stdout
     assert "AccessExclusiveLock on users" in result.stdout
-    assert rows(database_url) == []
+    assert ledger_rows(database_url) == []
 
 
 def test_production_needs_the_checklist_and_the_typed_name(tmp_path, database_url):
@@ -93,7 +75,7 @@ def test_production_needs_the_checklist_and_the_typed_name(tmp_path, database_ur
         "0001_more": f'ALTER TABLE "users" ADD COLUMN "email" text;{B}ALTER TABLE "users" DROP COLUMN "legacy";'
                      .encode()}, database_url=database_url, applied=1)
     refused = neontui("migrate", str(app), "--env", "production", "--yes", url=database_url, state=tmp_path)
-    assert refused.returncode == 1 and "migrate refused:" in refused.stdout and len(rows(database_url)) == 1
+    assert refused.returncode == 1 and "migrate refused:" in refused.stdout and len(ledger_rows(database_url)) == 1
     checks = [a for item in (*SEED, "ack-data-loss") for a in ("--check", item)]
     done = neontui("checklist", str(app), "--env", "production", *checks, url=database_url, state=tmp_path)
     assert done.returncode == 0, done.stdout
@@ -102,7 +84,7 @@ def test_production_needs_the_checklist_and_the_typed_name(tmp_path, database_ur
     assert wrong.returncode == 1 and f"does not match the database name '{database}'" in wrong.stdout
     ok = neontui("migrate", str(app), "--env", "production", "--confirm", database, url=database_url, state=tmp_path)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert len(rows(database_url)) == 2
+    assert len(ledger_rows(database_url)) == 2
     # production takes a schema-only pg_dump when it can; here pg_dump may be older than the server: a warning
     assert "schema-only backup: " in ok.stderr or "warning: no schema backup: " in ok.stderr
     log = [json.loads(line) for line in (app / ".neontui" / "audit.jsonl").read_text().splitlines()]
@@ -118,33 +100,30 @@ def test_killing_the_process_mid_run_leaves_nothing_partial(app, database_url, t
     proc = subprocess.Popen([sys.executable, "-m", "neontui", "migrate", str(app)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     with psycopg.connect(database_url, autocommit=True) as watcher:
-        deadline = time.monotonic() + 30
-        while not watcher.execute("select count(*) from pg_stat_activity where query like '%pg_sleep(3)%' "
-                                  "and state = 'active' and pid <> pg_backend_pid()").fetchone()[0]:
-            assert time.monotonic() < deadline, "the run never reached the sleep"
-            time.sleep(0.05)
+        def sessions(where: str) -> int:
+            return watcher.execute(f"select count(*) from pg_stat_activity where {where}").fetchone()[0]
+
+        wait_until(lambda: sessions("query like '%pg_sleep(3)%' and state = 'active' and pid <> pg_backend_pid()"),
+                   30, "the run to reach the sleep")
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
-        while watcher.execute("select count(*) from pg_stat_activity where application_name = 'neontui migrate'"
-                              ).fetchone()[0]:
-            assert time.monotonic() < deadline + 30, "the orphaned session never ended"
-            time.sleep(0.1)
-    assert rows(database_url) == []
+        wait_until(lambda: not sessions("application_name = 'neontui migrate'"), 30, "the orphaned session to end")
+    assert ledger_rows(database_url) == []
     with psycopg.connect(database_url) as conn:
         assert conn.execute("select to_regclass('users')").fetchone()[0] is None
     rerun = neontui("migrate", str(app), url=database_url, state=tmp_path)
-    assert rerun.returncode == 0 and len(rows(database_url)) == 2  # the lock died with the session
+    assert rerun.returncode == 0 and len(ledger_rows(database_url)) == 2  # the lock died with the session
 
 
 @pytest.mark.drizzle
 def test_neontui_then_drizzle_kit_applies_nothing_and_twins_are_equal(drizzle_project, make_database, tmp_path):
     ours, twin = make_database(), make_database()
     assert neontui("migrate", str(drizzle_project), url=ours, state=tmp_path).returncode == 0
-    before = rows(ours)
+    before = ledger_rows(ours)
     assert run_drizzle_kit(drizzle_project, "migrate", env={"DATABASE_URL": ours}).returncode == 0
-    assert rows(ours) == before and len(before) == 5
+    assert ledger_rows(ours) == before and len(before) == 5
     assert run_drizzle_kit(drizzle_project, "migrate", env={"DATABASE_URL": twin}).returncode == 0
-    assert rows(twin) == before
+    assert ledger_rows(twin) == before
 
 
 @pytest.mark.drizzle
@@ -156,7 +135,7 @@ def test_drizzle_kit_then_neontui_applies_the_rest(drizzle_project, database_url
     (drizzle_project / "drizzle" / "meta" / "_journal.json").write_text(json.dumps(full, indent=2))
     result = neontui("migrate", str(drizzle_project), "--json", url=database_url, state=tmp_path)
     assert json.loads(result.stdout)["applied"] == [e["tag"] for e in full["entries"][3:]]
-    assert [c for _, c in rows(database_url)] == [e["when"] for e in full["entries"]]
+    assert [c for _, c in ledger_rows(database_url)] == [e["when"] for e in full["entries"]]
 
 
 @pytest.mark.drizzle
@@ -175,4 +154,18 @@ def test_drizzle_kit_engine_verifies_the_ledger_and_explains_failures(drizzle_pr
     assert failed.returncode == 4
     assert "drizzle-kit migrate failed (exit 1, it printed no reason); neontui's replay found: 0005_broken " \
            'statement 1 (line 3, column 1) failed: relation "nope" does not exist' in failed.stderr
-    assert len(rows(database_url)) == 5
+    assert len(ledger_rows(database_url)) == 5
+
+
+def test_plan_prints_the_transactions_and_runs_nothing(app, database_url, tmp_path):
+    (app / "drizzle" / "0001_more.sql").write_text(f'ALTER TABLE "users" ADD COLUMN "email" text;{B}'
+                                                    'CREATE INDEX CONCURRENTLY "users_email" ON "users" ("email");')
+    text = neontui("migrate", str(app), "--plan", url=database_url, state=tmp_path)
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert lines[0] == "BEGIN" and "  ledger row for 0000_init" in lines
+    assert any(line.startswith("-- outside a transaction: 0001_more #1: CREATE INDEX CONCURRENTLY") for line in lines)
+    doc = json.loads(neontui("migrate", str(app), "--plan", "--json", url=database_url, state=tmp_path).stdout)
+    assert [step["transactional"] for step in doc["plan"]] == [True, False, True]
+    assert ledger_rows(database_url) == []
+    assert not (app / ".neontui" / "audit.jsonl").exists()  # a plan is not a run: nothing to audit

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 
 import psycopg
@@ -13,16 +12,18 @@ from neontui.core.db.blockers import Blocker, describe, find_blockers
 from neontui.core.db.connect import connect
 from neontui.core.drizzle.journal import split_statements
 from neontui.core.sql.statements import touched_tables
+from tests.helpers import wait_until
 
 WAIT_S = 5.0  # upper bound of every wait in this file
 
 
-def wait_for(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {WAIT_S} s waiting for {what}")
-        time.sleep(0.05)
+def wait_transaction_age(url: str, pid: int, seconds: float = 0.2) -> None:
+    """Wait until the server says session `pid`'s transaction is `seconds` old (its clock, the one the precheck
+    reads). A fresh session asks: a session inside a transaction sees one pg_stat_activity snapshot."""
+    with connect(url) as watcher:
+        wait_until(lambda: watcher.execute("select clock_timestamp() - xact_start >= make_interval(secs => %s) "
+                                           "from pg_stat_activity where pid = %s", (seconds, pid)).fetchone()[0],
+                   WAIT_S, f"the transaction of pid {pid} to be {seconds} s old")
 
 
 @pytest.fixture
@@ -95,7 +96,7 @@ def test_a_waiting_session_is_reported_as_waiting(tables_url: str) -> None:
                 waiting[:] = [b for b in find_blockers(me, {("public", "users")}) if not b.granted]
                 return bool(waiting)
 
-            wait_for(waiter_seen, "the LOCK TABLE to queue")
+            wait_until(waiter_seen, WAIT_S, "the LOCK TABLE to queue")
             everyone = find_blockers(me, {("public", "users")})
         finally:
             holder.rollback()  # lets the waiter through
@@ -127,7 +128,7 @@ def test_long_transaction_is_reported_without_relation(tables_url: str) -> None:
     with connect(tables_url, application_name="slow", autocommit=False) as slow, connect(tables_url) as me:
         slow.execute("SELECT 1")
         slow_pid = slow.info.backend_pid
-        time.sleep(0.2)
+        wait_transaction_age(tables_url, slow_pid)
         found = find_blockers(me, set(), long_transaction_s=0.1)
         not_yet = find_blockers(me, set(), long_transaction_s=WAIT_S * 100)
         slow.rollback()
@@ -149,9 +150,9 @@ def test_long_transactions_oldest_first_and_not_repeated(tables_url: str) -> Non
         connect(tables_url) as me,
     ):
         older.execute("SELECT * FROM users")
-        time.sleep(0.2)
+        wait_transaction_age(tables_url, older.info.backend_pid)  # so that `newer` starts strictly later
         newer.execute("SELECT 1")
-        time.sleep(0.2)
+        wait_transaction_age(tables_url, newer.info.backend_pid)
         found = find_blockers(me, {("public", "users")}, long_transaction_s=0.1)
         pids = older.info.backend_pid, newer.info.backend_pid
         older.rollback()
@@ -170,7 +171,7 @@ def test_own_session_and_other_databases_are_ignored(tables_url: str, make_datab
     ):
         other_db.execute("SELECT * FROM users")
         me.execute("SELECT * FROM users")  # our own lock
-        time.sleep(0.2)
+        wait_transaction_age(tables_url, me.info.backend_pid)  # `other_db`'s began earlier
         found = find_blockers(me, {("public", "users")}, long_transaction_s=0.1)
         assert me.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS  # still ours, untouched
         other_db.rollback()

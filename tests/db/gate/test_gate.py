@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from neontui.core.db.url import parse_url
 from neontui.core.drizzle.project import load_project
 from neontui.core.gate.checklist import ChecklistStore
 from neontui.core.gate.gate import open_gate
@@ -32,7 +33,9 @@ def gate(project_dir: Path, database_url: str, tmp_path: Path, **kw):
 
 def test_development_allows_migrate_without_a_checklist(project_dir, database_url, tmp_path):
     g = gate(project_dir, database_url, tmp_path)
-    assert not g.environment.production and g.environment.reason == "unix-socket target"
+    # The embedded server is reached over its unix socket, NEONTUI_TEST_DATABASE_URL usually over localhost.
+    local = "unix-socket target" if parse_url(database_url).is_unix_socket else "localhost target"
+    assert not g.environment.production and g.environment.reason == local
     assert [m.tag for m in g.pending.migrations] == ["0001_drop"]
     assert [f.rule for f in g.review.findings] == ["drop-column"]
     assert g.decide("migrate").allowed

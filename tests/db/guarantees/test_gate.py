@@ -32,9 +32,8 @@ import pytest
 from neontui.core.db.url import parse_url, with_database
 from neontui.tui.app import NeontuiApp, Options
 from neontui.tui.screens.dialogs import ConfirmDialog
-from tests.db.cli.test_migrate import neontui, rows
 from tests.factories import sql_project
-from tests.tui.test_app import settle
+from tests.helpers import ledger_rows, neontui, settle, table_exists
 
 B = "--> statement-breakpoint\n"
 PENDING_TABLE = "orders"  # created by the pending migration
@@ -67,13 +66,8 @@ def production_project(tmp_path: Path, database_url: str, *, allow_push: bool = 
     return root
 
 
-def table_exists(url: str, name: str) -> bool:
-    with psycopg.connect(url) as conn:
-        return conn.execute("select to_regclass(%s)", (f"public.{name}",)).fetchone()[0] is not None
-
-
 def assert_nothing_applied(url: str) -> None:
-    assert len(rows(url)) == 1, "the ledger changed"
+    assert len(ledger_rows(url)) == 1, "the ledger changed"
     assert not table_exists(url, PENDING_TABLE) and not table_exists(url, PUSHED_TABLE)
 
 
@@ -120,7 +114,7 @@ def test_cli_migrate_in_production_needs_the_checklist_and_the_typed_name(engine
     refuse_without_the_typed_name(migrate, database, database_url)
     applied = migrate("--confirm", database)
     assert applied.returncode == 0, applied.stdout + applied.stderr
-    assert len(rows(database_url)) == 2 and table_exists(database_url, PENDING_TABLE)
+    assert len(ledger_rows(database_url)) == 2 and table_exists(database_url, PENDING_TABLE)
     assert [r for _, r in audit_results(root)] == ["refused", "refused", "refused", "ok"]
 
 
@@ -256,7 +250,7 @@ async def test_console_migrate_in_production_asks_for_the_typed_name(tmp_path, d
         await pilot.pause()
         await pilot.press(*database, "enter")
         await settle(app, pilot)
-        assert len(rows(database_url)) == 2 and table_exists(database_url, PENDING_TABLE)
+        assert len(ledger_rows(database_url)) == 2 and table_exists(database_url, PENDING_TABLE)
     assert [r for _, r in audit_results(root)] == ["refused", "ok"]
 
 
@@ -281,7 +275,7 @@ async def test_console_push_in_production_asks_for_the_typed_name(tmp_path, data
         await settle(app, pilot)
         assert "changes applied" in log_text(app)
     assert table_exists(database_url, PUSHED_TABLE)
-    assert len(rows(database_url)) == 1  # push applies the schema, not the pending migration
+    assert len(ledger_rows(database_url)) == 1  # push applies the schema, not the pending migration
 
 
 # --- which target: the connection's identity, not how the URL arrived ----------------------------------------------

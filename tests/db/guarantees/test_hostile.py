@@ -23,17 +23,16 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from neontui.core.drizzle.config_file import read_config
 from neontui.core.drizzle.journal import read_journal
-from neontui.core.drizzle.project import read_config
 from neontui.core.errors import ConfigError, JournalError
 from neontui.core.gate.settings import load_settings
 from neontui.core.migrate.dryrun import dry_run
 from neontui.core.migrate.migrator import run
-from tests.db.cli.test_cli import assert_one_line_error
-from tests.db.cli.test_migrate import neontui, rows
 from tests.drizzle_env import run_drizzle_kit
 from tests.drizzle_project import write_project
 from tests.factories import entry, sql_project
+from tests.helpers import assert_one_line_error, ledger_rows, neontui
 
 NUL_SQL = b'CREATE TABLE "n1" (id int);\x00CREATE TABLE "n2" (id int);'
 NUL_AT = "0000_n.sql:1:28"  # the NUL is the 28th character of line 1
@@ -82,7 +81,7 @@ def test_migrate_and_dry_run_refuse_a_nul_byte_before_anything_runs(tmp_path, da
     result = neontui("migrate", str(nul_project(tmp_path / "p")), *flags, url=database_url, state=tmp_path)
     assert_one_line_error(result, 3, f"{NUL_AT}: a NUL byte")
     assert "nothing was run" in result.stderr
-    assert untouched(database_url) and rows(database_url) == []
+    assert untouched(database_url) and ledger_rows(database_url) == []
 
 
 @pytest.mark.parametrize("runner", [
@@ -103,7 +102,7 @@ def test_drizzle_kit_itself_fails_on_a_nul_byte(tmp_path, database_url):
     root = write_project(nul_project(tmp_path / "p"))
     result = run_drizzle_kit(root, "migrate", env={"DATABASE_URL": database_url})
     assert result.returncode == 1, result.stdout + result.stderr
-    assert not tables(database_url, "n1", "n2") and rows(database_url) == []
+    assert not tables(database_url, "n1", "n2") and ledger_rows(database_url) == []
 
 
 @pytest.mark.drizzle
@@ -144,7 +143,7 @@ def test_bad_flag_values_are_usage_errors(tmp_path, database_url, argv, fragment
     root = sql_project(tmp_path / "p", {"0000_a": b'CREATE TABLE "a" (id int);'})
     command, *flags = argv
     assert_one_line_error(neontui(command, str(root), *flags, url=database_url, state=tmp_path), 64, fragment)
-    assert rows(database_url) == [] and not tables(database_url, "a")  # not blamed on the migration: nothing ran
+    assert ledger_rows(database_url) == [] and not tables(database_url, "a")  # not blamed on the migration: nothing ran
 
 
 def test_good_flag_values_still_work(tmp_path, database_url):
@@ -152,7 +151,7 @@ def test_good_flag_values_still_work(tmp_path, database_url):
     result = neontui("migrate", str(root), "--lock-timeout", "24d", "--statement-timeout", "1.5 min",
                      "--lock-wait", "0", url=database_url, state=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert tables(database_url, "a") == ["a"] and len(rows(database_url)) == 1
+    assert tables(database_url, "a") == ["a"] and len(ledger_rows(database_url)) == 1
     assert neontui("audit", str(root), "--limit", "0", url=database_url, state=tmp_path).returncode == 0
 
 
@@ -223,7 +222,7 @@ def test_broken_journals_and_folders_are_one_line_errors(tmp_path, database_url,
     for command in (["status", str(root)], ["lint", "--project", str(root)], ["migrate", str(root)],
                     ["rollback-sql", "0000", str(root)]):
         assert_one_line_error(neontui(*command, url=database_url, state=tmp_path), 3, fragment)
-    assert rows(database_url) == []
+    assert ledger_rows(database_url) == []
 
 
 @pytest.mark.parametrize("unreadable", [str(JOURNAL), "drizzle/0000_a.sql"])

@@ -15,7 +15,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psycopg
@@ -27,9 +26,9 @@ from neontui.core.drizzle.project import load_project
 from neontui.core.gate.checklist import ChecklistStore
 from neontui.core.gate.gate import open_gate
 from neontui.core.safety import RunMode
-from tests.db.cli.test_migrate import SECRET, rows, secret_url
 from tests.drizzle_project import write_project
 from tests.factories import sql_project
+from tests.helpers import SECRET, ledger_rows, secret_url, wait_until
 
 B = "--> statement-breakpoint\n"
 TAGS = ["0000_a", "0001_b", "0002_c"]
@@ -74,7 +73,7 @@ def runs(url: str) -> list[tuple[str, int]]:
 
 def assert_applied_once(project: Path, url: str) -> None:
     reviewed = read_journal(project / "drizzle").entries
-    assert rows(url) == [(m.hash, m.when) for m in reviewed]
+    assert ledger_rows(url) == [(m.hash, m.when) for m in reviewed]
     assert runs(url) == [(tag, 1) for tag in TAGS]
 
 
@@ -103,12 +102,13 @@ def private_copies(tmp: Path) -> list[Path]:
 
 def wait_for_sleep(url: str, seconds: int, proc: subprocess.Popen[str]) -> None:
     """Poll until a session runs the first migration's `pg_sleep(seconds)`: drizzle-kit is mid-run."""
-    deadline = time.monotonic() + 60
     with psycopg.connect(url, autocommit=True) as watcher:
-        while not watcher.execute("select count(*) from pg_stat_activity where query like %s and state = 'active' "
-                                  "and pid <> pg_backend_pid()", (f"%pg_sleep({seconds})%",)).fetchone()[0]:
-            assert proc.poll() is None and time.monotonic() < deadline, "the run never reached the sleep"
-            time.sleep(0.05)
+        def sleeping() -> bool:
+            assert proc.poll() is None, "the run ended before it reached the sleep"
+            return watcher.execute("select count(*) from pg_stat_activity where query like %s and state = 'active' "
+                                   "and pid <> pg_backend_pid()", (f"%pg_sleep({seconds})%",)).fetchone()[0] > 0
+
+        wait_until(sleeping, 60, "the run to reach the sleep")
 
 
 # --- the lock, across processes and engines ------------------------------------------------------------------
@@ -138,7 +138,7 @@ def test_a_terminated_drizzle_kit_run_leaves_nothing_and_frees_the_lock(tmp_path
     # drizzle-kit (its own process group) was stopped with neontui, not left applying after the lock is gone
     assert not [p for p in Path("/proc").glob("[0-9]*") if str(project) in _cmdline(p) or str(tmp) in _cmdline(p)]
     assert private_copies(tmp) == []
-    assert rows(database_url) == [] and runs(database_url) == []
+    assert ledger_rows(database_url) == [] and runs(database_url) == []
     # nothing holds the lock any more, and a new run applies everything once (the killed run's transaction, still
     # sleeping on the server, can never commit: its client is gone)
     code, doc, err = finish(start(project, "drizzle-kit", database_url, tmp_path / "state", "--lock-wait", "5"))
@@ -166,7 +166,7 @@ def test_a_file_edited_after_the_review_is_not_what_drizzle_kit_runs(tmp_path, d
     outcome = execute(gate, engine=Engine.DRIZZLE_KIT)
     assert outcome.error is None and outcome.applied == TAGS
     assert runs(database_url) == [(tag, 1) for tag in TAGS]  # the reviewed INSERT ran, the edited one did not
-    assert rows(database_url)[1][0] == drizzle_hash(reviewed) != drizzle_hash(edited.read_bytes())
+    assert ledger_rows(database_url)[1][0] == drizzle_hash(reviewed) != drizzle_hash(edited.read_bytes())
 
 
 @pytest.mark.drizzle
@@ -204,7 +204,7 @@ def test_the_private_copy_is_removed_after_a_failure(tmp_path, database_url):
     code, doc, err = finish(proc)
     assert code == 4 and 'relation "nope" does not exist' in doc["error"]["message"], err
     assert private_copies(tmp) == []
-    assert rows(database_url) == [] and runs(database_url) == []
+    assert ledger_rows(database_url) == [] and runs(database_url) == []
 
 
 def test_a_tag_outside_the_migrations_folder_is_refused_before_anything_runs(tmp_path, database_url):
@@ -219,4 +219,4 @@ def test_a_tag_outside_the_migrations_folder_is_refused_before_anything_runs(tmp
     code, doc, err = finish(start(project, "drizzle-kit", database_url, tmp_path / "state", env={"TMPDIR": str(tmp)}))
     assert code == 3 and doc["applied"] == [], err
     assert err.startswith("neontui: error: journal tag '../escaped' names a file outside the migrations folder")
-    assert err.count("\n") == 1 and private_copies(tmp) == [] and rows(database_url) == []
+    assert err.count("\n") == 1 and private_copies(tmp) == [] and ledger_rows(database_url) == []

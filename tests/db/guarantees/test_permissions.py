@@ -29,9 +29,8 @@ from psycopg import sql
 
 from neontui.core.db.url import parse_url
 from neontui.core.errors import ExitCode
-from tests.db.cli.test_cli import assert_one_line_error, neontui
-from tests.db.cli.test_migrate import rows
 from tests.factories import sql_project
+from tests.helpers import assert_one_line_error, ledger_rows, neontui
 
 MIGRATIONS = {"0000_init": b"CREATE TABLE t (id int);", "0001_probe": b"CREATE TABLE probe (id int);"}
 SCHEMA, LEDGER = '"drizzle"', '"drizzle"."__drizzle_migrations"'
@@ -139,11 +138,11 @@ def test_migrate_without_create_on_the_database_names_the_grant(tmp_path, databa
                              'may not create the ledger schema "drizzle": no CREATE privilege on database',
                              f'GRANT CREATE ON DATABASE "{database}" TO "{role.name}"',
                              f'CREATE SCHEMA "drizzle" AUTHORIZATION "{role.name}"')
-    assert rows(database_url) == [] and not probe_exists(database_url)
+    assert ledger_rows(database_url) == [] and not probe_exists(database_url)
     run_fix(database_url, line)
     result = run(role, "migrate", str(root))
     assert result.returncode == ExitCode.OK, result.stderr
-    assert len(rows(database_url)) == 2
+    assert len(ledger_rows(database_url)) == 2
 
 
 @pytest.mark.parametrize(("scope", "fix"), [("database", "ALTER DATABASE"), ("role", "ALTER ROLE")])
@@ -159,11 +158,11 @@ def test_a_read_only_database_or_role_names_the_setting(tmp_path, database_url, 
         line = assert_denied(run(role, args[0], str(root), *args[1:]), role,
                              "the session is read-only: default_transaction_read_only is on",
                              f"{fix} ", "SET default_transaction_read_only = off")
-    assert len(rows(database_url)) == 1 and not probe_exists(database_url)
+    assert len(ledger_rows(database_url)) == 1 and not probe_exists(database_url)
     run_fix(database_url, line)
     result = run(role, "migrate", str(root))
     assert result.returncode == ExitCode.OK, result.stderr
-    assert len(rows(database_url)) == 2 and probe_exists(database_url)
+    assert len(ledger_rows(database_url)) == 2 and probe_exists(database_url)
 
 
 # --- reading the ledger -----------------------------------------------------------------------------------------
@@ -211,8 +210,8 @@ def test_migrate_without_insert_runs_nothing_and_names_the_grants(tmp_path, data
     for args in (["migrate", "--dry-run"], ["migrate"]):
         line = assert_denied(run(role, args[0], str(root), *args[1:]), role,
                              f'role "{role.name}" may not record migrations in the ledger {LEDGER}', *missing)
-    assert len(rows(database_url)) == 1 and not probe_exists(database_url)  # refused before the batch ran
+    assert len(ledger_rows(database_url)) == 1 and not probe_exists(database_url)  # refused before the batch ran
     run_fix(database_url, line)
     result = run(role, "migrate", str(root))
     assert result.returncode == ExitCode.OK, result.stderr
-    assert len(rows(database_url)) == 2 and probe_exists(database_url)
+    assert len(ledger_rows(database_url)) == 2 and probe_exists(database_url)

@@ -17,10 +17,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -43,10 +41,8 @@ from neontui.core.drizzle.project import load_project
 from neontui.core.errors import ExitCode
 from neontui.core.gate.gate import open_gate
 from neontui.core.migrate.migrator import MigrateOptions, run
-from tests.db.cli.test_cli import assert_one_line_error, neontui
-from tests.db.cli.test_migrate import rows
 from tests.factories import sql_project
-from tests.helpers import REPO_ROOT
+from tests.helpers import REPO_ROOT, SilentServer, assert_one_line_error, ledger_rows, neontui
 
 B = "--> statement-breakpoint\n"
 LOCKER = "ledger-locker"  # application_name of the session that holds the ledger
@@ -69,29 +65,6 @@ def locked_ledger(url: str) -> Iterator[int]:
             yield conn.info.backend_pid
         finally:
             conn.rollback()
-
-
-class SilentServer:
-    """A TCP server on 127.0.0.1 that accepts every connection and never sends a byte: a server that hangs."""
-
-    def __init__(self) -> None:
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self._listener.getsockname()[1]
-        self.accepted: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def url(self) -> str:
-        return f"postgresql://app:pw@127.0.0.1:{self.port}/app"
-
-    def _accept(self) -> None:
-        with contextlib.suppress(OSError):  # closed
-            while True:
-                self.accepted.append(self._listener.accept()[0])
-
-    def close(self) -> None:
-        self._listener.close()
-        for client in self.accepted:
-            client.close()
 
 
 @pytest.fixture
@@ -128,7 +101,7 @@ def test_a_locked_ledger_fails_every_command_with_the_blocking_session_named(tmp
     assert_blocker_named(result.stderr, pid)
     if "--json" in command:
         assert json.loads(result.stdout)["error"]["exit_code"] == ExitCode.RETRY
-    assert len(rows(database_url)) == 1  # nothing was applied
+    assert len(ledger_rows(database_url)) == 1  # nothing was applied
 
 
 @pytest.mark.parametrize("dry", [False, True])
@@ -141,7 +114,7 @@ def test_a_ledger_locked_after_the_review_stops_the_run_itself(tmp_path, databas
         outcome = pool.submit(execute, gate, dry=dry).result(timeout=RESULT_TIMEOUT)
     assert isinstance(outcome.error, ReadTimedOut) and outcome.exit_code == ExitCode.RETRY
     assert_blocker_named(outcome.error.one_line(), pid)
-    assert outcome.applied == [] and len(rows(database_url)) == 1
+    assert outcome.applied == [] and len(ledger_rows(database_url)) == 1
 
 
 def test_the_migration_statements_keep_the_users_limits_not_the_catalog_ones(tmp_path, database_url):
@@ -153,7 +126,7 @@ def test_the_migration_statements_keep_the_users_limits_not_the_catalog_ones(tmp
     for args in (["--dry-run"], []):
         result = neontui("migrate", str(root), "--lock-timeout", "7s", *args, env=env)
         assert result.returncode == 0, result.stdout + result.stderr
-    assert len(rows(database_url)) == 1
+    assert len(ledger_rows(database_url)) == 1
 
 
 def test_a_step_outside_the_transaction_gives_the_session_its_catalog_limits_back(tmp_path, database_url):
@@ -220,7 +193,7 @@ CONSOLE = """
 import asyncio, sys
 from pathlib import Path
 from neontui.tui.app import NeontuiApp, Options
-from tests.db.guarantees.test_timeouts import SilentServer
+from tests.helpers import SilentServer
 
 async def main():
     server = SilentServer()

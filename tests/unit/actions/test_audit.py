@@ -19,7 +19,8 @@ from neontui.core.gate.checklist import Checklist
 from neontui.core.gate.environment import Environment
 from neontui.core.gate.settings import Settings
 from neontui.core.migrate.restore import RestorePoint
-from neontui.core.safety.model import DangerClass, Finding, Severity
+from neontui.core.safety.model import DangerClass
+from tests.factories import finding
 
 PASSWORD = "S3cret-pw-123"
 URL = f"postgresql://app:{PASSWORD}@127.0.0.1:5432/app"
@@ -29,10 +30,6 @@ PROD = Environment("production", True, "unknown remote target: treated as produc
 
 def migration(position: int, tag: str, sql: bytes = b"SELECT 1;") -> Migration:
     return Migration(position, position, tag, 1000 * (position + 1), True, "7", Path(f"/x/{tag}.sql"), sql)
-
-
-def finding(rule: str, tag: str, statement: int, danger: DangerClass) -> Finding:
-    return Finding(rule, Severity.WARNING, danger, tag, statement, 1, 1, "m", None, None, "e", "h")
 
 
 def git(root: Path, *args: str) -> str:
@@ -58,8 +55,8 @@ def repo(tmp_path: Path) -> Path:
 
 def test_full_record(repo: Path) -> None:
     migrations = [migration(0, "0000_init"), migration(1, "0001_drop", b"DROP TABLE x;")]
-    findings = [finding("drop-table", "0001_drop", 0, DangerClass.DATA_LOSS),
-                finding("create-index-non-concurrent", "0001_drop", 1, DangerClass.BLOCKING_LOCK)]
+    findings = [finding("drop-table", DangerClass.DATA_LOSS, tag="0001_drop", statement=0),
+                finding("create-index-non-concurrent", DangerClass.BLOCKING_LOCK, tag="0001_drop", statement=1)]
     checklist = Checklist("key", findings)
     checklist.check("reviewed", by="alice")
     checklist.check("ack-data-loss", by="alice")
@@ -276,7 +273,6 @@ def test_concurrent_writers_never_interleave(tmp_path: Path) -> None:
 
 
 def test_for_project_paths(tmp_path: Path) -> None:
-    assert AuditLog.for_project(tmp_path).path == tmp_path / ".neontui" / "audit.jsonl"
     assert AuditLog.for_project(tmp_path, Settings()).path == tmp_path / ".neontui" / "audit.jsonl"
     assert AuditLog.for_project(tmp_path, Settings(audit_log="logs/a.jsonl")).path == tmp_path / "logs" / "a.jsonl"
     absolute = tmp_path / "elsewhere" / "a.jsonl"

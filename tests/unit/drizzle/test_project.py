@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from neontui.core.drizzle.config_file import DrizzleConfig, UrlSource, find_config, read_config
 from neontui.core.drizzle.config_reader import Dynamic, EnvRef, JsObject, parse_config_source
-from neontui.core.drizzle.project import DrizzleConfig, UrlSource, find_config, load_project, read_config
+from neontui.core.drizzle.project import load_project
 from neontui.core.errors import ConfigError
 from neontui.core.redact import redact
 

@@ -18,7 +18,8 @@ from neontui.core.gate.checklist import (
     derived_items,
     pending_key,
 )
-from neontui.core.safety.model import DangerClass, Finding, Severity
+from neontui.core.safety.model import DangerClass, Severity
+from tests.factories import finding
 
 SEED_IDS = ["reviewed", "no-destructive-without-backup", "backwards-compatible", "tested-in-development",
             "backup-taken"]
@@ -26,13 +27,6 @@ SEED_LABELS = ["Migration SQL reviewed for correctness", "No destructive change 
                "Backwards compatible, or a rollback strategy exists", "Tested in development",
                "Database backed up (restore point or branch)"]
 KEY = pending_key([("0000_init", "a" * 64), ("0001_users", "b" * 64)])
-
-
-def finding(rule: str, danger: DangerClass = DangerClass.OTHER, severity: Severity = Severity.WARNING, *,
-            tag: str = "0001_users", statement: int = 0, line: int = 1, suppressed: bool = False) -> Finding:
-    return Finding(rule=rule, severity=severity, danger=danger, tag=tag, statement=statement, line=line, column=1,
-                   message=f"{rule} message", lock=None, blocks=None, explanation="why", help="do this",
-                   suppressed=suppressed, suppressed_by="-- neontui-ignore" if suppressed else None)
 
 
 DROP_COLUMN = finding("drop-column", DangerClass.DATA_LOSS, line=3)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from neontui.core.errors import ExitCode, NeontuiError
 from neontui.core.gate.checklist import Checklist, pending_key
 from neontui.core.gate.environment import Environment
-from neontui.core.gate.policy import Action, Decision, PolicyError, decide
+from neontui.core.gate.policy import Action, Decision, Reason, Refusal, decide
 from neontui.core.gate.settings import Target
 from neontui.core.safety.model import DangerClass, Finding, Severity
+from tests.factories import finding
 
 KEY = pending_key([("0001_users", "b" * 64)])
 PRODUCTION = Environment("prod", True, "target prod has production = true in neontui.toml", "prod")
@@ -17,13 +17,6 @@ DEVELOPMENT = Environment("development", False, "localhost target", None)
 ENVIRONMENTS = {"prod": PRODUCTION, "dev": DEVELOPMENT}
 TYPED = {"none": None, "wrong": "neodb", "right": "neondb"}
 DB = "neondb"
-
-
-def finding(rule: str, danger: DangerClass, severity: Severity = Severity.WARNING, *, statement: int = 0,
-            suppressed: bool = False) -> Finding:
-    return Finding(rule=rule, severity=severity, danger=danger, tag="0001_users", statement=statement, line=1,
-                   column=1, message=rule, lock=None, blocks=None, explanation="why", help="do this",
-                   suppressed=suppressed)
 
 
 DROP_COLUMN = finding("drop-column", DangerClass.DATA_LOSS)
@@ -41,16 +34,19 @@ def checklist_for(state: str) -> tuple[Checklist, list[Finding]]:
 
 
 UNCHECKED = "2 checklist items unchecked (Tested in development, Database backed up (restore point or branch))"
-M_UNCHECKED = f"migrate locked: {UNCHECKED}"
-P_UNCHECKED = f"push locked: {UNCHECKED}"
-D_UNCHECKED = f"dry-run locked: {UNCHECKED}"
-M_ERRORS = "migrate blocked: 1 error must be fixed first (errors cannot be acknowledged): syntax-error"
-P_ERRORS = "push blocked: 1 error must be fixed first (errors cannot be acknowledged): syntax-error"
-D_ERRORS = "dry-run blocked: 1 error must be fixed first (errors cannot be acknowledged): syntax-error"
-TYPE_DB = "type the database name neondb to confirm"
-WRONG_DB = "typed confirmation 'neodb' does not match the database name 'neondb'"
-PUSH_REFUSED = ("push is a development tool: refused in production (set allow_push = true for target prod in "
-                "neontui.toml to allow it)")
+OPEN_ITEMS = ("tested-in-development", "backup-taken")
+# Each refusal as the policy answers it: the code a front tests, the line a user reads, the blocking ids.
+M_UNCHECKED = Refusal(Reason.UNCHECKED, f"migrate locked: {UNCHECKED}", OPEN_ITEMS)
+P_UNCHECKED = Refusal(Reason.UNCHECKED, f"push locked: {UNCHECKED}", OPEN_ITEMS)
+D_UNCHECKED = Refusal(Reason.UNCHECKED, f"dry-run locked: {UNCHECKED}", OPEN_ITEMS)
+_ERRORS = "blocked: 1 error must be fixed first (errors cannot be acknowledged): syntax-error"
+M_ERRORS = Refusal(Reason.ERRORS, f"migrate {_ERRORS}", ("syntax-error",))
+P_ERRORS = Refusal(Reason.ERRORS, f"push {_ERRORS}", ("syntax-error",))
+D_ERRORS = Refusal(Reason.ERRORS, f"dry-run {_ERRORS}", ("syntax-error",))
+TYPE_DB = Refusal(Reason.CONFIRMATION_MISSING, "type the database name neondb to confirm")
+WRONG_DB = Refusal(Reason.CONFIRMATION_MISMATCH, "typed confirmation 'neodb' does not match the database name 'neondb'")
+PUSH_REFUSED = Refusal(Reason.PUSH_NOT_ALLOWED, "push is a development tool: refused in production (set allow_push = "
+                                                "true for target prod in neontui.toml to allow it)")
 STUDIO_WARNING = "studio on production: edits made there bypass the migration review"
 DRY_RUN_WARNING = "dry-run on production takes real locks until it rolls back"
 
@@ -197,33 +193,26 @@ def test_the_table_covers_every_combination() -> None:
     ids=["-".join(str(v) for v in row[:5]) for row in TABLE],
 )
 def test_policy_table(action: str, env: str, state: str, typed: str, allow_push: bool, allowed: bool,
-                      reasons: tuple[str, ...], confirmation: str | None, warnings: tuple[str, ...]) -> None:
+                      reasons: tuple[Refusal, ...], confirmation: str | None, warnings: tuple[str, ...]) -> None:
     checklist, findings = checklist_for(state)
     target = Target("prod", "PROD_DATABASE_URL", True, allow_push, None)
     decision = decide(Action(action), ENVIRONMENTS[env], checklist, findings, target=target, database=DB,
                       typed_confirmation=TYPED[typed])
     assert decision == Decision(allowed, reasons, confirmation, warnings)
+    assert decision.needs_confirmation == (reasons == (TYPE_DB,))
+    assert decision.blocked_by == (OPEN_ITEMS if P_UNCHECKED.code in decision.codes else ())
 
 
 # --- details the table does not show ---------------------------------------------------------------------
 
 
-def test_require_raises_policy_error_with_every_reason() -> None:
+def test_a_front_reads_codes_and_prints_the_lines() -> None:
     checklist, findings = checklist_for("incomplete")
     decision = decide(Action.MIGRATE, PRODUCTION, checklist, findings, database=DB)
-    with pytest.raises(PolicyError) as caught:
-        decision.require()
-    assert caught.value.one_line() == f"{M_UNCHECKED}; {TYPE_DB}"
-    assert caught.value.decision is decision
-    assert caught.value.exit_code == ExitCode.ERROR == 3
-    assert caught.value.kind == "policy"
-    assert isinstance(caught.value, NeontuiError)
-
-
-def test_require_passes_when_allowed() -> None:
-    checklist, findings = checklist_for("complete")
-    decide(Action.MIGRATE, PRODUCTION, checklist, findings, database=DB, typed_confirmation=DB).require()
-    decide(Action.CHECK, PRODUCTION, None, []).require()
+    assert decision.codes == (Reason.UNCHECKED, Reason.CONFIRMATION_MISSING)
+    assert decision.reasons == (M_UNCHECKED.text, TYPE_DB.text)
+    assert not decision.needs_confirmation  # typing the name would not be enough
+    assert decision.refusals_except(Reason.CONFIRMATION_MISSING) == (M_UNCHECKED,)
 
 
 def test_action_may_be_given_as_its_string() -> None:
@@ -235,8 +224,9 @@ def test_target_database_setting_is_the_confirmation_text() -> None:
     target = Target("prod", None, True, False, "billing")
     decision = decide(Action.MIGRATE, PRODUCTION, checklist, findings, target=target, database=DB,
                       typed_confirmation=DB)
-    assert decision == Decision(False, ("typed confirmation 'neondb' does not match the database name 'billing'",),
-                                "billing")
+    assert decision == Decision(False, (Refusal(
+        Reason.CONFIRMATION_MISMATCH, "typed confirmation 'neondb' does not match the database name 'billing'"),),
+        "billing")
     assert decide(Action.MIGRATE, PRODUCTION, checklist, findings, target=target, database=DB,
                   typed_confirmation="billing").allowed
 
@@ -251,15 +241,17 @@ def test_confirmation_is_trimmed_but_case_sensitive() -> None:
 def test_unknown_database_name_cannot_be_confirmed() -> None:
     checklist, findings = checklist_for("complete")
     decision = decide(Action.MIGRATE, PRODUCTION, checklist, findings, target=Target("prod"), typed_confirmation="x")
-    assert decision == Decision(False, (
+    assert decision == Decision(False, (Refusal(
+        Reason.CONFIRMATION_UNKNOWN,
         'migrate locked: the database name to confirm is unknown (set database = "…" for target prod in '
         "neontui.toml)",
-    ))
+    ),))
 
 
 def test_production_without_a_checklist() -> None:
     decision = decide(Action.DRY_RUN, PRODUCTION, None, [])
-    assert decision.reasons == ("dry-run locked: the safety checklist has not been filled in",)
+    assert decision.refusals == (Refusal(Reason.NO_CHECKLIST,
+                                         "dry-run locked: the safety checklist has not been filled in"),)
     assert decide(Action.MIGRATE, DEVELOPMENT, None, []).allowed
 
 
@@ -275,9 +267,11 @@ def test_a_checklist_built_for_other_findings_is_stale() -> None:
         checklist.check(item.id, by="tester")
     assert checklist.complete
     decision = decide(Action.MIGRATE, PRODUCTION, checklist, [DROP_COLUMN], database=DB, typed_confirmation=DB)
-    assert decision.reasons == (
+    assert decision.refusals == (Refusal(
+        Reason.STALE_CHECKLIST,
         "migrate locked: the checklist does not cover the current findings (ack-data-loss); review them again",
-    )
+        ("ack-data-loss",)),)
+    assert decision.blocked_by == ("ack-data-loss",)
 
 
 def test_a_checklist_with_errors_blocks_even_if_the_findings_passed_are_clean() -> None:

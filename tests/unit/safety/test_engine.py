@@ -18,7 +18,7 @@ from neontui.core.safety import (
     analyze,
     analyze_migrations,
 )
-from neontui.core.safety.versions import parse_version
+from neontui.core.sql.versions import parse_version
 from tests.factories import entry, make_folder
 
 B = "--> statement-breakpoint\n"
@@ -58,7 +58,7 @@ def test_finding_carries_location_lock_explanation_and_user_named_suggestion():
         'REFERENCES "public"."users"("id") NOT VALID;',
         "-- run 2 (a later apply, not the same run)",
         'ALTER TABLE "orders" VALIDATE CONSTRAINT "orders_user_id_users_id_fk";']
-    assert finding.to_json()["docs"] == "safety-rules.md#add-foreign-key-validating"
+    assert finding.to_json()["docs"] == "docs/rules.md#add-foreign-key-validating"
 
 
 def test_columns_count_from_the_start_of_a_line_shared_with_a_breakpoint():
@@ -169,3 +169,13 @@ def test_review_lists_the_pre_existing_tables_the_run_touches():
                     'ALTER TABLE "users" ADD COLUMN "x" int;' + B + 'UPDATE "orders" SET "a" = 1 WHERE "id" = 2;' +
                     B + 'DROP TABLE "audit"."old";')
     assert result.touched == {("public", "users"), ("public", "orders"), ("audit", "old")}
+
+
+def test_a_do_body_is_reviewed_in_the_order_it_runs():
+    # The index is on a table the same body created just before: nothing to lock, nothing to report.
+    result = review('DO $$ BEGIN\n  CREATE TABLE "jobs" (id bigint);\n  CREATE INDEX "jobs_id_idx" ON "jobs" (id);\n'
+                    'END $$;')
+    assert [f.rule for f in result.findings] == []
+    result = review('DO $$ BEGIN\n  CREATE INDEX "orders_id_idx" ON "orders" (id);\nEND $$;')
+    (finding,) = result.findings
+    assert (finding.rule, finding.line, finding.column) == ("create-index-non-concurrent", 2, 3)

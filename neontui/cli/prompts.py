@@ -1,5 +1,5 @@
-"""`neontui generate | push | check | up | studio`: drizzle-kit with live output, prompts answered from flags (or
-asked on a terminal), and exit codes that tell the truth."""
+"""drizzle-kit runs on the command line: its questions answered from the flags (or asked on a terminal), its
+output shown live on stderr, and the result printed."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ import argparse
 import json
 import re
 import sys
-import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from neontui.core.drizzle.project import Project
 from neontui.core.errors import ExitCode
-from neontui.core.kit.commands import Answer, KitResult, check, generate, push, up
-from neontui.core.kit.session import Event, Line, Progress, Prompt, find_choice
 from neontui.core.redact import redact
+
+if TYPE_CHECKING:
+    from neontui.core.actions.events import Event, Prompt
+    from neontui.core.kit.commands import Answer, KitResult
 
 
 def add_prompt_flags(parser: argparse.ArgumentParser) -> None:
@@ -29,21 +30,9 @@ def answers(args: argparse.Namespace) -> Answer:
     interactive = sys.stdin.isatty() and not getattr(args, "json", False)
 
     def choose(prompt: Prompt) -> int | None:
-        choice: int | None = None
-        if prompt.kind == "rename":
-            for pair in args.rename:
-                old, _, new = pair.partition(":")
-                choice = find_choice(prompt, rf"^~\s*{_escape(old)}\s*›\s*{_escape(new)}\b") if new else None
-                if choice is not None:
-                    return choice
-            for name in args.create:
-                choice = find_choice(prompt, rf"^\+\s*{_escape(name)}\b")
-                if choice is not None:
-                    return choice
-        elif prompt.kind == "data-loss" and getattr(args, "accept_data_loss", False):
-            return find_choice(prompt, r"^yes")
-        elif prompt.kind == "truncate" and getattr(args, "truncate", None) is not None:
-            return find_choice(prompt, r"^yes" if args.truncate else r"^no")
+        choice = _from_flags(args, prompt)
+        if choice is not None:
+            return choice
         if interactive:
             return _ask(prompt)
         hint = {"rename": "pass --rename OLD:NEW or --create NAME", "data-loss": "pass --accept-data-loss",
@@ -53,6 +42,26 @@ def answers(args: argparse.Namespace) -> Answer:
         return None
 
     return choose
+
+
+def _from_flags(args: argparse.Namespace, prompt: Prompt) -> int | None:
+    from neontui.core.actions.events import find_choice
+
+    if prompt.kind == "rename":
+        for pair in args.rename:
+            old, _, new = pair.partition(":")
+            choice = find_choice(prompt, rf"^~\s*{_escape(old)}\s*›\s*{_escape(new)}\b") if new else None
+            if choice is not None:
+                return choice
+        for name in args.create:
+            choice = find_choice(prompt, rf"^\+\s*{_escape(name)}\b")
+            if choice is not None:
+                return choice
+    elif prompt.kind == "data-loss" and getattr(args, "accept_data_loss", False):
+        return find_choice(prompt, r"^yes")
+    elif prompt.kind == "truncate" and getattr(args, "truncate", None) is not None:
+        return find_choice(prompt, r"^yes" if args.truncate else r"^no")
+    return None
 
 
 def _escape(text: str) -> str:
@@ -73,6 +82,8 @@ def _ask(prompt: Prompt) -> int | None:
 
 
 def printer(json_mode: bool) -> Callable[[Event], None]:
+    from neontui.core.actions.events import Line, Progress
+
     tty = sys.stderr.isatty()
 
     def show(event: Event) -> None:
@@ -100,41 +111,3 @@ def report(result: KitResult, json_mode: bool) -> ExitCode:
         print(("✓ " if result.ok else "✗ ") + result.summary)
         print("next: " + result.next_step)
     return result.exit_code
-
-
-def run_kit_command(args: argparse.Namespace, project: Project) -> ExitCode:
-    show = printer(args.json)
-    if args.command == "generate":
-        result = generate(project, name=args.name, custom=args.custom, answer=answers(args), on_event=show)
-    elif args.command == "push":
-        from neontui.core.gate.gate import open_gate
-
-        gate = open_gate(project, env_flag=args.env, target_name=args.target)
-        decision = gate.decide("push", args.confirm)
-        if not decision.allowed:
-            print("push refused:\n" + "".join(f"  - {r}\n" for r in decision.reasons), end="")
-            return ExitCode.PENDING
-        flags = [f for f, on in (("--strict", args.strict), ("--verbose", args.verbose), ("--force", args.force))
-                 if on]
-        result = push(project, args=flags, answer=answers(args), on_event=show)
-    elif args.command == "check":
-        result = check(project, on_event=show)
-    else:
-        result = up(project, on_event=show)
-    return report(result, args.json)
-
-
-def run_studio(args: argparse.Namespace, project: Project) -> ExitCode:
-    from neontui.core.kit.studio import Studio
-
-    with Studio(project, port=args.port, host=args.host) as studio:
-        info = studio.start()
-        print(f"Drizzle Studio is running: {info.url} (its API listens on {info.host}:{info.port}); "
-              "Ctrl-C stops it")
-        try:
-            while studio.running:
-                time.sleep(0.2)
-        except KeyboardInterrupt:
-            pass
-    print("next: studio stopped; run neontui studio again to reopen it")
-    return ExitCode.OK

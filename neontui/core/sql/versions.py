@@ -1,4 +1,5 @@
-"""Every server-version gate of the safety rules in one place (safety-rules.md §5), by server_version_num."""
+"""Every server-version gate neontui relies on, by server_version_num: the review's rules and the migrator's plan
+both ask here (docs/review.md#server-versions)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,46 @@
+"""`neontui demo`: the sample project on an embedded PostgreSQL, opened in the console on a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from neontui.cli.output import note, print_json
+from neontui.cli.parser import Subparsers
+from neontui.core.errors import ExitCode
+
+
+def flags(sub: Subparsers) -> None:
+    demo = sub.add_parser("demo", help="a sample project on an embedded PostgreSQL (no Neon account needed)")
+    demo.add_argument("--dir", type=Path, help="where to create the demo (default: ~/.local/share/neontui/demo)")
+    demo.add_argument("--json", action="store_true", help="print the status as JSON")
+    demo.add_argument("--install", action="store_true",
+                      help="also npm install the sample's drizzle-kit, so generate, push and studio work")
+
+
+def run(args: argparse.Namespace) -> ExitCode:
+    from neontui.cli.status import print_status
+    from neontui.core.actions.demo import create_demo
+    from neontui.core.actions.status import load_overview
+    from neontui.core.drizzle.project import load_project
+
+    note("starting the embedded PostgreSQL and creating the sample project…")
+    demo = create_demo(args.dir)
+    if args.install:
+        from neontui.core.actions.demo import install_drizzle_kit
+
+        note("installing drizzle-kit, drizzle-orm and pg with npm…")
+        install_drizzle_kit(demo.project_dir)
+    if not args.json and sys.stdin.isatty() and sys.stdout.isatty():
+        from neontui.tui.app import Options, run_console
+
+        return ExitCode(run_console(Options(demo.project_dir)))
+    overview = load_overview(load_project(demo.project_dir))
+    if args.json:
+        print_json(overview.to_json())
+    else:
+        print(f"sample project: {demo.project_dir}\n")
+        print_status(overview, sys.stdout)
+        print("\nThe embedded server stops when this command ends; `neontui demo` recreates everything.")
+    return ExitCode.OK

@@ -1,0 +1,52 @@
+"""All of the CLI's rendering helpers: JSON, notes on stderr, colour (honouring NO_COLOR), the one error printer and
+the "refused:" list."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO
+
+from neontui.core.errors import ExitCode
+from neontui.core.redact import redact
+
+_ANSI = {"green": "32", "yellow": "33", "red": "31", "magenta": "35", "cyan": "36"}  # the colour names used
+
+
+def print_json(document: dict[str, Any]) -> None:
+    # Indented for a person at a terminal; compact for programs (several times faster: the C encoder).
+    indent = 2 if sys.stdout.isatty() else None
+    print(redact(json.dumps(document, indent=indent, ensure_ascii=False, default=str)))
+
+
+def note(message: str) -> None:
+    print(redact(message), file=sys.stderr)
+
+
+def painter(out: TextIO) -> Callable[[str, str], str]:
+    """`paint(text, colour)`: ANSI colour on a terminal unless NO_COLOR is set, else the text as is."""
+    if out.isatty() and "NO_COLOR" not in os.environ:
+        return lambda text, colour: f"\x1b[{_ANSI[colour]}m{text}\x1b[0m"
+    return lambda text, _colour: text
+
+
+def refused(action: str, reasons: Iterable[str], out: TextIO) -> None:
+    out.write(f"{action} refused:\n" + "".join(f"  - {r}\n" for r in reasons))
+
+
+def print_error(message: str) -> str:
+    """The one error printer: `neontui: error: …`, one redacted line on stderr; returns the line."""
+    line = redact(" ".join(message.split()))
+    print(f"neontui: error: {line}", file=sys.stderr)
+    return line
+
+
+def fail(message: str, code: ExitCode, json_mode: bool, kind: str | None = None) -> int:
+    """A command that ends in an error: the error line (and the error object on stdout with --json)."""
+    if json_mode:
+        line = redact(" ".join(message.split()))
+        print(json.dumps({"error": {"message": line, "kind": kind, "exit_code": int(code)}}))
+    print_error(message)
+    return int(code)

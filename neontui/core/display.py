@@ -1,0 +1,72 @@
+"""What both fronts show, written once: plain strings (no textual, no rich), rendered by the CLI and the console.
+
+State symbols and colours, a finding's label and notes, progress-event lines, the endpoint description and the
+summary shown before a production run is confirmed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from neontui.core.drizzle.journal import Migration
+    from neontui.core.safety.model import Finding
+
+# A migration state's symbol (readable without colour) and colour name (the console's markup; the CLI maps it to
+# an ANSI code).
+STATE_SYMBOLS: dict[str, tuple[str, str]] = {
+    "applied": ("✓", "green"), "pending": ("→", "yellow"), "edited": ("✎", "red"), "skipped": ("⤼", "red"),
+    "missing-file": ("✗", "red"), "ledger-only": ("?", "magenta"), "unlisted-file": ("+", "magenta"),
+}
+
+RESTORE_POINT_NOTE = "A restore point (server time and WAL LSN) is recorded right before the run."
+
+
+def finding_label(finding: Finding) -> str:
+    """`error[rule-id]`: how a finding is named on one line."""
+    return f"{finding.severity}[{finding.rule}]"
+
+
+def finding_notes(finding: Finding) -> list[tuple[str, str]]:
+    """(name, text) in reading order: the lock it takes (and what that blocks), why it matters, what to do."""
+    notes = [("lock", finding.lock + (f"; blocks {finding.blocks}" if finding.blocks else ""))] if finding.lock else []
+    return [*notes, ("why", finding.explanation), ("help", finding.help)]
+
+
+def endpoint_kind(is_neon: bool, is_pooled: bool, *, for_migrations: bool = False) -> str:
+    """"Neon pooled", "Neon direct" or "PostgreSQL"; `for_migrations` adds that runs switch to the direct one."""
+    if not is_neon:
+        return "PostgreSQL"
+    if is_pooled:
+        return "Neon pooled → direct for migrations" if for_migrations else "Neon pooled"
+    return "Neon direct"
+
+
+def event_line(event: object) -> str | None:
+    """The log line of a drizzle-kit or migrator event, or None when the event is not a line of its own."""
+    # Imported here: the migrator pulls in the database driver, which the console's first frame must not wait for.
+    from neontui.core.kit.session import Exited
+    from neontui.core.migrate.migrator import MigrationApplied, StatementFinished
+
+    if isinstance(event, Exited):
+        suffix = " (cancelled)" if event.cancelled else ""
+        return f"drizzle-kit exited {event.returncode} in {event.elapsed:.2f} s{suffix}"
+    if isinstance(event, StatementFinished):
+        text = f"  {event.tag} #{event.statement}  {event.elapsed:.3f}s"
+        if event.rows is not None:
+            text += f"  {event.rows} row" + ("" if event.rows == 1 else "s")
+        return text
+    if isinstance(event, MigrationApplied):
+        return f"✓ {event.tag} applied ({event.elapsed:.3f}s)"
+    return None
+
+
+def confirmation_summary(migrations: Sequence[Migration], findings: Sequence[Finding]) -> list[str]:
+    """Before a production run is confirmed: each migration with its live findings, then the restore point."""
+    lines = []
+    for migration in migrations:
+        live = [f for f in findings if f.tag == migration.tag and not f.suppressed]
+        rules = f" ({', '.join(sorted({f.rule for f in live}))})" if live else ""
+        lines.append(f"{migration.tag}: {len(live)} finding(s){rules}")
+    return [*lines, RESTORE_POINT_NOTE]

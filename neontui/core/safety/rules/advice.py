@@ -1,0 +1,49 @@
+"""Advisory rules about how a column or table is declared (types, alignment, schema qualification)."""
+
+from __future__ import annotations
+
+from neontui.core.safety.engine import Node, Statement, TableKey
+from neontui.core.safety.rules.nodes import SERIAL_TYPES, constraints, show, type_of
+
+INT_TYPES = {"int4", "int2", "serial", "serial4", "smallserial", "serial2", "integer", "smallint"}
+
+
+def column_type_advice(stmt: Statement, table: TableKey, name: str, base: str, mods: tuple[int, ...],
+                       column: Node) -> None:
+    where = f'"{name}" in {show(table)}'
+    if base == "json":
+        stmt.report("json-column", f"{where} is json; jsonb supports equality and indexing")
+    elif base in SERIAL_TYPES:
+        stmt.report("prefer-identity", f"{where} is {base}; prefer an identity column")
+    if base in INT_TYPES and _is_key(column):
+        stmt.report("prefer-bigint", f"{where} is a 32-bit key; bigint does not run out")
+    elif base == "varchar":
+        stmt.report("prefer-text-field", f"{where} is varchar{f'({mods[0]})' if mods else ''}; prefer text")
+    elif base == "timestamp":
+        stmt.report("prefer-timestamptz", f"{where} is timestamp without time zone; prefer timestamptz")
+    elif base == "bpchar":
+        stmt.report("ban-char-field", f"{where} is char(n); prefer text")
+
+
+def _is_key(column: Node) -> bool:
+    return any(c["contype"] in ("CONSTR_PRIMARY", "CONSTR_IDENTITY") for c in constraints(column)) or \
+        type_of(column.get("typeName", {}))[0] in SERIAL_TYPES
+
+
+_WIDTH = {"int8": 8, "float8": 8, "timestamp": 8, "timestamptz": 8, "bigserial": 8, "serial8": 8, "time": 8,
+          "int4": 4, "float4": 4, "date": 4, "serial": 4, "serial4": 4, "int2": 2, "smallserial": 2, "bool": 1,
+          "uuid": 16}
+
+
+def column_alignment(stmt: Statement, table: TableKey, columns: list[tuple[str, str]]) -> None:
+    widths = [_WIDTH.get(base, 0) for _, base in columns]  # 0: variable width
+    for i in range(1, len(widths)):
+        if widths[i] == 8 and any(0 < w < 8 or w == 0 for w in widths[:i]):
+            stmt.report("column-alignment", f'"{columns[i][0]}" in {show(table)} follows narrower or variable-width '
+                        "columns; reorder to save padding")
+            return
+
+
+def unqualified(stmt: Statement, rangevar: Node) -> None:
+    if not rangevar.get("schemaname"):
+        stmt.report("require-table-schema", f'"{rangevar.get("relname", "")}" is not schema-qualified')

@@ -1,0 +1,56 @@
+"""Checks run after every statement, whatever its kind: identifier length, enum values used before their commit,
+timeouts before the first lock-taking statement.
+"""
+
+from __future__ import annotations
+
+import re
+
+from neontui.core.safety.engine import Node, Statement
+from neontui.core.safety.rules.nodes import show, walk
+from neontui.core.sql.parse import scan
+
+_LONG_RUN = re.compile(r'[^\s(),;.\']{64,}')  # cheap pre-filter: only such statements can hold a long identifier
+MAX_IDENTIFIER = 63
+LOCKING = {"AlterTableStmt", "IndexStmt", "DropStmt", "RenameStmt", "TruncateStmt", "ReindexStmt", "ClusterStmt",
+           "RefreshMatViewStmt", "AlterObjectSchemaStmt"}
+
+
+def after_statement(stmt: Statement, node_type: str, node: Node) -> None:
+    """Per-statement checks that do not depend on the statement kind."""
+    identifier_length(stmt)
+    state = stmt.state
+    if state.new_enum_labels and node_type not in ("AlterEnumStmt", "CreateEnumStmt"):
+        for item in walk(node):
+            value = item.get("A_Const", {}).get("sval", {}).get("sval")
+            if value in state.new_enum_labels:
+                stmt.report("enum-add-value-in-transaction", f"'{value}' was added to "
+                            f"{show(state.new_enum_labels[value])} in this transaction and cannot be used before it "
+                            "commits (55P04)")
+                break
+    if node_type in LOCKING and not stmt.source.timeout_advised and not (state.lock_timeout and
+                                                                         state.statement_timeout):
+        stmt.source.timeout_advised = True
+        if not state.lock_timeout:
+            stmt.report("missing-lock-timeout", "no lock_timeout is set before this lock-taking statement")
+        if not state.statement_timeout:
+            stmt.report("missing-statement-timeout", "no statement_timeout is set before this lock-taking statement")
+
+
+def identifier_length(stmt: Statement) -> None:
+    """The parser already truncates identifiers to 63 bytes, so the check reads the tokens of the raw text."""
+    text = stmt.text
+    if not _LONG_RUN.search(text):
+        return
+    raw = text.encode("utf-8")
+    for token in scan(text):
+        if token.name != "IDENT":
+            continue
+        word = raw[token.start:token.end + 1].decode("utf-8", "replace")
+        name = word[1:-1].replace('""', '"') if word.startswith('"') else word.lower()
+        size = len(name.encode("utf-8"))
+        if size > MAX_IDENTIFIER:
+            truncated = name.encode("utf-8")[:MAX_IDENTIFIER].decode("utf-8", "ignore")
+            stmt.report("identifier-too-long", f'"{name}" is {size} bytes; PostgreSQL truncates it to "{truncated}"',
+                        at=stmt.start + len(raw[:token.start].decode("utf-8", "replace")),
+                        suggestion=f'-- PostgreSQL will use "{truncated}"; a later statement naming "{name}" fails')
