@@ -87,10 +87,12 @@ def plan(gate: Gate, *, per_migration: bool = False) -> Plan:
 
 
 def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
-            options: MigrateOptions = DEFAULT_OPTIONS, typed_confirmation: str | None = None,
+            options: MigrateOptions | None = None, typed_confirmation: str | None = None,
             on_event: Callable[[object], None] | None = None,
             on_notice: Callable[[str], None] | None = None) -> Outcome:
-    """`on_event` receives the migrator's events, or drizzle-kit's with that engine."""
+    """`on_event` receives the migrator's events, or drizzle-kit's with that engine. Without `options`, the run
+    uses neontui.toml's timeouts (`run_options`), whichever front starts it."""
+    options = options or run_options(gate.settings, dry=dry)
     notice = on_notice or (lambda _m: None)
     action = Action.DRY_RUN if dry else Action.MIGRATE
     decision = gate.decide(action, typed_confirmation)

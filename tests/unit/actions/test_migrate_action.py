@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from neontui.core.actions.audit import AuditLog
@@ -51,3 +52,15 @@ def test_a_refused_migrate_runs_nothing(root: Path, database_url: str) -> None:
     assert len(ledger_rows(database_url)) == 1
     [record] = AuditLog(root / "logs" / "audit.jsonl").read()
     assert (record["action"], record["result"]) == ("migrate", "refused")
+
+
+def test_without_options_the_run_uses_the_configured_timeouts(root: Path, database_url: str) -> None:
+    # The console passes no options: neontui.toml's lock_timeout must still apply (it used the built-in 5s).
+    (root / "neontui.toml").write_text('audit_log = "logs/audit.jsonl"\nlock_timeout = "250ms"\n')
+    gate = open_gate(load_project(root, url=database_url))
+    with psycopg.connect(database_url) as holder:
+        holder.execute('LOCK TABLE "users" IN ACCESS SHARE MODE')  # ALTER TABLE must wait behind it
+        outcome = execute(gate)
+    assert outcome.exit_code == ExitCode.RETRY and outcome.error is not None
+    assert "lock timeout: waited 250ms for a lock" in outcome.error.one_line()
+    assert len(ledger_rows(database_url)) == 1
