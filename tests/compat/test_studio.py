@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import subprocess
@@ -94,11 +95,17 @@ def test_start_serves_the_api_and_stop_leaves_nothing(project: Project, studios:
     assert port_is_free(port)
 
 
-def test_busy_port_is_refused_before_starting(project: Project, studios: list[Studio]) -> None:
+@contextlib.contextmanager
+def busy_port() -> Iterator[int]:
+    """A loopback port something else listens on, for as long as the block runs."""
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
-        port = holder.getsockname()[1]
+        yield holder.getsockname()[1]
+
+
+def test_busy_port_is_refused_before_starting(project: Project, studios: list[Studio]) -> None:
+    with busy_port() as port:
         studio = Studio(project, port=port, startup_timeout=30)
         studios.append(studio)
         with pytest.raises(StudioError) as caught:
@@ -113,10 +120,7 @@ def test_child_dying_of_eaddrinuse_gets_the_same_message(project: Project, studi
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     # Someone takes the port between our check and node's listen(): only the child's stack tells.
     monkeypatch.setattr(studio_module, "_port_busy", lambda host, port: False)
-    with socket.socket() as holder:
-        holder.bind(("127.0.0.1", 0))
-        holder.listen()
-        port = holder.getsockname()[1]
+    with busy_port() as port:
         studio = Studio(project, port=port, startup_timeout=30)
         studios.append(studio)
         with pytest.raises(StudioError) as caught:

@@ -19,6 +19,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import tuple_row
 
+from neontui.core.db.connect import left_as_found
 from neontui.core.errors import ExitCode, NeontuiError
 from neontui.core.redact import redact
 
@@ -93,17 +94,14 @@ def find_blockers(
         "names": [name for _, name in pairs],
         "long_s": float(long_transaction_s),
     }
-    was_idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     try:
-        with conn.cursor(row_factory=tuple_row) as cur:
-            if not was_idle:
+        with left_as_found(conn) as in_transaction, conn.cursor(row_factory=tuple_row) as cur:
+            if in_transaction:
                 # pg_stat_activity is read once per transaction and then cached: drop that copy, or a caller
                 # inside a transaction would see the sessions as they were when it began.
                 cur.execute("SELECT pg_catalog.pg_stat_clear_snapshot()")
             cur.execute(_QUERY, params)
             rows = cur.fetchall()
-        if not conn.autocommit and was_idle:
-            conn.rollback()  # leave the connection as we found it: no transaction left open by us
     except psycopg.Error as exc:
         detail = " ".join(str(exc).split()) or type(exc).__name__
         raise NeontuiError(f"could not list lock blockers: {detail}") from None

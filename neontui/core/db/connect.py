@@ -372,6 +372,17 @@ def connect(
     raise AssertionError("unreachable")  # the loop always returns or raises
 
 
+@contextlib.contextmanager
+def left_as_found(conn: psycopg.Connection) -> Iterator[bool]:
+    """Read on `conn` and leave it as it was: a transaction that only these reads opened is rolled back on success
+    (on an error the caller reports it, and the connection stays as the error left it). Yields whether a
+    transaction was already open, for reads whose answer depends on it (cached statistics snapshots)."""
+    in_transaction = conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+    yield in_transaction
+    if not conn.autocommit and not in_transaction:
+        conn.rollback()
+
+
 def server_info(conn: psycopg.Connection, url: DbUrl | None = None) -> ServerInfo:
     """Version, database, user and whether this is Neon, in one round trip.
 
@@ -379,9 +390,8 @@ def server_info(conn: psycopg.Connection, url: DbUrl | None = None) -> ServerInf
     loaded modules (a placeholder made by `SET neon.x = …` on plain PostgreSQL does not appear there), and
     Neon preloads its `neon` module on every compute.
     """
-    was_idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     try:
-        with conn.cursor(row_factory=tuple_row) as cur:
+        with left_as_found(conn), conn.cursor(row_factory=tuple_row) as cur:
             cur.execute(
                 "SELECT current_setting('server_version_num')::int, current_setting('server_version'),"
                 " current_database(), current_user,"
@@ -392,8 +402,6 @@ def server_info(conn: psycopg.Connection, url: DbUrl | None = None) -> ServerInf
                 " current_setting('neon.tenant_id', true), current_setting('neon.timeline_id', true)"
             )
             row = cur.fetchone()
-        if not conn.autocommit and was_idle:
-            conn.rollback()  # leave the connection as we found it: no transaction left open by us
     except psycopg.Error as exc:
         target = url.display_target() if url else "the server"
         raise ConnectionFailure(

@@ -24,6 +24,7 @@ import psycopg
 from psycopg import conninfo as pg_conninfo
 from psycopg.rows import tuple_row
 
+from neontui.core.db.connect import left_as_found
 from neontui.core.db.url import DbUrl, direct_url, parse_url
 from neontui.core.errors import NeontuiError
 from neontui.core.redact import redact
@@ -116,13 +117,10 @@ class RestorePoint:
 
 def take_restore_point(conn: psycopg.Connection, url: DbUrl) -> RestorePoint:
     """The server's time and WAL position now, in one round trip; NeontuiError (one line) if the query fails."""
-    was_idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     try:
-        with conn.cursor(row_factory=tuple_row) as cur:
+        with left_as_found(conn), conn.cursor(row_factory=tuple_row) as cur:
             cur.execute(_QUERY)
             row = cur.fetchone()
-        if not conn.autocommit and was_idle:
-            conn.rollback()  # leave the connection as we found it: no transaction left open by us
     except psycopg.Error as exc:
         detail = " ".join(str(exc).split()) or type(exc).__name__
         raise NeontuiError(f"could not take a restore point on {url.display_target()}: {detail}") from None
