@@ -1,6 +1,8 @@
 """The real drizzle-kit for the compatibility tests: installed once with `npm ci` into a cache and reused.
 
-`python -m tests.drizzle_env` installs it ahead of the test run (.ci/run does this).
+Two lines, each a pinned fixture with its committed lockfile: 0.31 (drizzle-kit 0.31.11, drizzle-orm 0.45.4) in
+`drizzle_fixture/` and 1.0 (1.0.0-rc.5) in `drizzle_fixture_v1/`. `python -m tests.drizzle_env` installs both ahead of
+the test run (.ci/run does this).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-FIXTURE = Path(__file__).parent / "drizzle_fixture"
+FIXTURES = {"0.31": Path(__file__).parent / "drizzle_fixture", "1.0": Path(__file__).parent / "drizzle_fixture_v1"}
 INSTALL_TIMEOUT = 600
 RUN_TIMEOUT = 120
 # drizzle-kit's rename prompt; answering Down+Enter picks the first rename candidate
@@ -26,8 +28,9 @@ RENAME_PROMPT = b"created or renamed"
 CHOOSE_FIRST_RENAME = b"\x1b[B\r"
 
 
-def cache_dir() -> Path:
-    lock = (FIXTURE / "package-lock.json").read_bytes() + (FIXTURE / "package.json").read_bytes()
+def cache_dir(line: str = "0.31") -> Path:
+    fixture = FIXTURES[line]
+    lock = (fixture / "package-lock.json").read_bytes() + (fixture / "package.json").read_bytes()
     base = Path(os.environ.get("NEONTUI_NODE_CACHE", Path.home() / ".cache" / "neontui-tests"))
     return base / f"node-{hashlib.sha256(lock).hexdigest()[:12]}"
 
@@ -42,12 +45,13 @@ def allow_npm(allowed: bool) -> None:
     _npm_allowed = allowed
 
 
-def node_modules() -> Path:
-    """Install the pinned drizzle-kit/drizzle-orm/pg once (file-locked) and return its node_modules. Refused to a
-    test not marked `drizzle` even when the cache is warm, so that it fails alike on a fresh machine."""
+def node_modules(line: str = "0.31") -> Path:
+    """Install the pinned drizzle-kit/drizzle-orm/pg of one line ("0.31" or "1.0") once (file-locked) and return its
+    node_modules. Refused to a test not marked `drizzle` even when the cache is warm, so that it fails alike on a
+    fresh machine."""
     if not _npm_allowed:
         raise RuntimeError("this test uses drizzle-kit from npm: mark it @pytest.mark.drizzle")
-    target = cache_dir()
+    target = cache_dir(line)
     modules = target / "node_modules"
     if (modules / ".bin" / "drizzle-kit").exists():
         return modules
@@ -58,7 +62,7 @@ def node_modules() -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (modules / ".bin" / "drizzle-kit").exists():
             for name in ("package.json", "package-lock.json"):
-                shutil.copy(FIXTURE / name, target / name)
+                shutil.copy(FIXTURES[line] / name, target / name)
             subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=target,
                            check=True, timeout=INSTALL_TIMEOUT, stdin=subprocess.DEVNULL)
     return modules
@@ -99,7 +103,7 @@ def generate_with_renames(project: Path, name: str, timeout: float = RUN_TIMEOUT
         if proc.poll() is None:
             os.killpg(proc.pid, 9)
     text = output.decode("utf-8", "replace")
-    if proc.returncode != 0 or "Your SQL migration file" not in text:
+    if proc.returncode != 0 or "Your SQL migration" not in text:
         raise RuntimeError(f"drizzle-kit generate failed ({proc.returncode}):\n{text}")
     return text
 
@@ -112,5 +116,7 @@ def _env(extra: Mapping[str, str] | None) -> dict[str, str]:
 
 
 if __name__ == "__main__":
-    started = time.monotonic()
-    print(f"drizzle-kit fixture ready in {node_modules()} ({time.monotonic() - started:.1f}s)", file=sys.stderr)
+    for kit_line in FIXTURES:
+        started = time.monotonic()
+        print(f"drizzle-kit {kit_line} fixture ready in {node_modules(kit_line)} ({time.monotonic() - started:.1f}s)",
+              file=sys.stderr)

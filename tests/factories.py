@@ -31,6 +31,24 @@ def make_folder(root: Path, entries: list[dict], files: dict[str, bytes], header
     return out
 
 
+def make_folders(root: Path, files: dict[str, bytes | None], *, snapshots: dict[str, dict] | None = None) -> Path:
+    """A drizzle 1.0 migrations folder: `files` maps folder names to migration.sql bytes (None: no migration.sql),
+    each with a version 9 snapshot.json chained to the previous folder's (override per folder in `snapshots`)."""
+    out = root / "drizzle"
+    previous = "00000000-0000-0000-0000-000000000000"
+    for number, (name, data) in enumerate(files.items()):
+        folder = out / name
+        folder.mkdir(parents=True)
+        if data is not None:
+            (folder / "migration.sql").write_bytes(data)
+        snapshot_id = f"{number + 1:08d}-0000-4000-8000-000000000000"
+        snapshot = {"version": "9", "dialect": "postgres", "id": snapshot_id, "prevIds": [previous],
+                    **(snapshots or {}).get(name, {})}
+        (folder / "snapshot.json").write_text(json.dumps(snapshot, indent=2))
+        previous = snapshot_id
+    return out
+
+
 def entry(idx: int, tag: str, when: int, **extra) -> dict:
     return {"idx": idx, "version": "7", "when": when, "tag": tag, "breakpoints": True, **extra}
 

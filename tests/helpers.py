@@ -6,6 +6,7 @@ from here, never from each other."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -22,6 +23,7 @@ import psycopg
 from neontui.core.db.url import parse_url
 
 if TYPE_CHECKING:  # the helpers of CLI and database tests do not load textual
+    import pytest
     from textual.app import App
     from textual.pilot import Pilot
 
@@ -183,3 +185,16 @@ def live_processes(matches: Callable[[list[str]], bool]) -> list[int]:
         if state != "Z" and matches(argv):
             found.append(int(entry.name))
     return found
+
+
+def status_json(project: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, dict]:
+    """`neontui status PROJECT --json` in-process: its exit code and document."""
+    from neontui.cli.main import main
+
+    code = main(["status", str(project), "--json", *extra])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def states(doc: dict) -> list[tuple[str | None, str]]:
+    """(tag, state) of each migration of a `status --json` document."""
+    return [(m["tag"], m["state"]) for m in doc["migrations"]]

@@ -29,6 +29,7 @@ from neontui.cli import (
     rollback_sql,
     status,
     studio,
+    upgrade,
 )
 from neontui.cli.output import fail
 from neontui.cli.parser import Parser
@@ -38,8 +39,8 @@ from neontui.core.errors import ExitCode, NeontuiError
 # Command → module, in the order `neontui --help` lists them (check and up share a module).
 DISPATCH: dict[str, ModuleType] = {
     "console": console, "status": status, "doctor": doctor, "lint": lint, "checklist": checklist,
-    "migrate": migrate, "generate": generate, "push": push, "check": check, "up": check, "studio": studio,
-    "audit": audit, "rollback-sql": rollback_sql, "demo": demo,
+    "migrate": migrate, "generate": generate, "push": push, "check": check, "up": check, "upgrade": upgrade,
+    "studio": studio, "audit": audit, "rollback-sql": rollback_sql, "demo": demo,
 }
 COMMANDS = tuple(DISPATCH)
 

@@ -39,7 +39,7 @@ def flags(sub: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> ExitCode:
     from neontui.core.actions.gate import open_gate
-    from neontui.core.actions.migrate import Engine, execute, plan, run_options
+    from neontui.core.actions.migrate import Engine, check_refusals, execute, plan, run_options
     from neontui.core.gate.policy import Action
     from neontui.core.safety import RunMode
 
@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> ExitCode:
         else:
             print("\n".join(batch.describe()) or "nothing pending")
         return ExitCode.OK
+    check_refusals(gate)  # what drizzle-kit 1.0 migrate refuses, even with nothing pending
     if not pending:
         if args.json:
             print_json({"applied": [], "pending": [], "exit_code": 0})

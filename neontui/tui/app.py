@@ -136,6 +136,9 @@ class NeontuiApp(KitActions):
         self.query_one("#journal", JournalPane).show(overview.status.migrations, gate.review.findings)
         self.query_one("#sql", SqlPane).show(gate.pending.migrations, gate.review.findings)
         self._show_checklist()
+        log = self.query_one("#log", LogPane)
+        for problem in overview.status.problems:  # what status reports, e.g. what drizzle-kit 1.0 would refuse
+            log.post_line(f"✗ {problem.code}: {problem.message}")
 
     def _apply_keymap(self, gate: Gate) -> None:
         keys = gate.settings.keys
@@ -305,6 +308,14 @@ class NeontuiApp(KitActions):
         for record in AuditLog.for_project(self.gate.project.config.root, self.gate.settings).read(limit=10):
             log.post_line(f"audit {record.get('time')} {record.get('action')} {record.get('result')} "
                           f"{record.get('error') or ''}")
+
+    def action_upgrade(self) -> None:
+        """The drizzle 1.0 upgrade preview: it reads the project itself, so it opens even when the load failed."""
+        from neontui.core.drizzle.project import load_project
+        from neontui.tui.screens.upgrade import UpgradeScreen
+
+        o = self.options
+        self.push_screen(UpgradeScreen(lambda: load_project(o.project_dir, config=o.config, out=o.out, url=o.url)))
 
     def action_help(self) -> None:
         self.push_screen(ErrorDialog("Keys\n\n" + help_text()))

@@ -29,6 +29,7 @@ ACTIONS = (
     Action("copy", "y", "Copy statement"),
     Action("export_rollback", "R", "Export rollback SQL", footer=False),
     Action("audit", "a", "Audit log", footer=False),
+    Action("upgrade", "U", "drizzle 1.0 upgrade preview", footer=False),
     Action("help", "question_mark,f1", "Help"),
     Action("quit", "q,ctrl+q", "Quit"),
 )

@@ -7,11 +7,11 @@ import queue
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import on, work
 from textual.app import App
 
 from neontui.core.errors import NeontuiError
-from neontui.tui.messages import Failed, Reload
+from neontui.tui.messages import Failed, Loaded, Reload
 from neontui.tui.screens.dialogs import ConfirmDialog, GenerateDialog
 from neontui.tui.screens.prompt_dialog import PromptDialog
 from neontui.tui.widgets.log_pane import LogPane
@@ -151,6 +151,30 @@ class KitActions(App[int]):
             self.call_from_thread(log.post_line, f"warning: {warning}")
         self.call_from_thread(log.post_line, f"Drizzle Studio is running: {info.url} (S stops it)")
         self.call_from_thread(self.notify, info.url, title="Drizzle Studio")
+
+    @on(Loaded)
+    def check_branches(self, message: Loaded) -> None:
+        """A 1.0 history that forks (a merge): ask drizzle-kit, after the first frame, whether the branches
+        conflict; drizzle-kit migrate refuses conflicting ones. Without a fork nothing is started."""
+        journal = message.gate.pending.journal
+        if journal.is_folders and journal.folders is not None and journal.folders.branches:
+            self.run_branch_check(message.gate)
+
+    @work(thread=True, exclusive=True, group="branches", exit_on_error=False)
+    def run_branch_check(self, gate: Gate) -> None:
+        from neontui.core.actions.status import conflict_problems
+
+        problems = conflict_problems(gate.project, gate.pending.journal)
+        if not problems:
+            return
+        log = self.query_one("#log", LogPane)
+        # the overview the panes were drawn from: later readers (a reload replaces it) see the problems too
+        gate.pending.overview.status.problems.extend(problems)
+        for problem in problems:
+            self.call_from_thread(log.post_line, f"✗ {problem.code}: {problem.message}")
+        text = "\n\n".join(p.message for p in problems)
+        self.call_from_thread(self.notify, text, title="Conflicting migration branches", severity="error",
+                              timeout=30, markup=False)
 
     def on_unmount(self) -> None:
         if self.studio is not None:

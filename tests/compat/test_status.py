@@ -8,16 +8,14 @@ rows it adds are exactly neontui's "would run next" (hash and created_at), in or
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from neontui.cli.main import main
 from tests.drizzle_env import run_drizzle_kit
 from tests.drizzle_project import copy_project, journal_data, write_journal
-from tests.helpers import LEDGER, ledger_rows
+from tests.helpers import LEDGER, ledger_rows, states, status_json
 
 pytestmark = pytest.mark.drizzle
 
@@ -25,15 +23,6 @@ pytestmark = pytest.mark.drizzle
 def project(drizzle_project: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DATABASE_URL", database_url)
     return drizzle_project
-
-
-def status(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict]:
-    code = main(["status", str(project), "--json"])
-    return code, json.loads(capsys.readouterr().out)
-
-
-def states(doc: dict) -> list[tuple[str | None, str]]:
-    return [(m["tag"], m["state"]) for m in doc["migrations"]]
 
 
 def sql(url: str, statement: str) -> None:
@@ -71,20 +60,20 @@ def custom_migration(project: Path, name: str, content: bytes) -> str:
 
 
 def test_fresh_database_then_all_applied(project, database_url, capsys):
-    code, doc = status(project, capsys)
+    code, doc = status_json(project, capsys)
     assert code == 1
     assert doc["ledger"]["exists"] is False
     assert [s for _, s in states(doc)] == ["pending"] * 5
     assert doc["summary"]["would_run_next"] == [t for t, _ in states(doc)]
     migrate_and_compare(project, database_url, doc)
-    code, doc = status(project, capsys)
+    code, doc = status_json(project, capsys)
     assert code == 0 and [s for _, s in states(doc)] == ["applied"] * 5
     assert doc["summary"]["problems"] == []
 
 
 def test_pending_tail(project, database_url, capsys):
     apply_first(project, database_url, 3)
-    code, doc = status(project, capsys)
+    code, doc = status_json(project, capsys)
     assert code == 1
     assert [s for _, s in states(doc)] == ["applied"] * 3 + ["pending"] * 2
     migrate_and_compare(project, database_url, doc)
@@ -95,7 +84,7 @@ def test_edited_file(project, database_url, capsys):
     tag = journal_data(project)["entries"][1]["tag"]
     path = project / "drizzle" / f"{tag}.sql"
     path.write_text(path.read_text() + "\n-- reviewed by ops")
-    code, doc = status(project, capsys)
+    code, doc = status_json(project, capsys)
     assert code == 2
     assert states(doc)[1] == (tag, "edited")
     assert doc["migrations"][1]["ledger"]["hash"] != doc["migrations"][1]["hash"]
@@ -106,7 +95,7 @@ def test_edited_file(project, database_url, capsys):
 def test_ledger_only_row(project, database_url, capsys):
     apply_first(project, database_url, 5)
     sql(database_url, f"insert into {LEDGER} (hash, created_at) values ('{'ab' * 32}', 1000)")
-    code, doc = status(project, capsys)
+    code, doc = status_json(project, capsys)
     assert code == 2
     assert states(doc)[-1] == (None, "ledger-only")
     assert doc["migrations"][-1]["ledger"]["hash"] == "ab" * 32
@@ -121,7 +110,7 @@ def test_out_of_order_entry_skipped_here_but_applied_on_a_fresh_database(project
     data = journal_data(project)
     data["entries"][-1]["when"] = data["entries"][2]["when"] + 1
     write_journal(project, data)
-    code, doc = status(project, capsys)
+    code, doc = status_json(project, capsys)
     assert code == 2
     assert states(doc)[-1] == (tag, "skipped")
     assert {p["code"] for p in doc["summary"]["problems"]} == {"skipped", "when-order"}
@@ -130,22 +119,17 @@ def test_out_of_order_entry_skipped_here_but_applied_on_a_fresh_database(project
         assert conn.execute("select to_regclass('late_feature')").fetchone()[0] is None
 
     fresh = make_database()
-    code, doc = status_with_url(project, fresh, capsys)
+    code, doc = status_json(project, capsys, '--url', fresh)
     assert code == 2  # the journal's order problem remains, but everything is pending here
     assert doc["summary"]["would_run_next"] == [t for t, _ in states(doc)]
     migrate_and_compare(project, fresh, doc)
-
-
-def status_with_url(project: Path, url: str, capsys) -> tuple[int, dict]:
-    code = main(["status", str(project), "--json", "--url", url])
-    return code, json.loads(capsys.readouterr().out)
 
 
 def test_custom_ledger_table_and_schema(drizzle_template, tmp_path, database_url, monkeypatch, capsys):
     project = copy_project(drizzle_template, tmp_path / "custom", custom_ledger=True)
     monkeypatch.setenv("DATABASE_URL", database_url)
     apply_first(project, database_url, 2)
-    code, doc = status(project, capsys)
+    code, doc = status_json(project, capsys)
     assert doc["ledger"]["table"] == '"ops"."my_migrations"'
     assert code == 1 and [s for _, s in states(doc)] == ["applied"] * 2 + ["pending"] * 3
     migrate_and_compare(project, database_url, doc, table='"ops"."my_migrations"')
@@ -157,7 +141,7 @@ def test_null_created_at_on_a_fresh_database_runs_everything(project, database_u
     sql(database_url, "create schema drizzle; create table drizzle.__drizzle_migrations "
                       "(id serial primary key, hash text not null, created_at bigint);"
                       "insert into drizzle.__drizzle_migrations (hash) values ('baseline-by-hand')")
-    code, doc = status(project, capsys)
+    code, doc = status_json(project, capsys)
     assert code == 2
     assert [s for _, s in states(doc)] == ["pending"] * 5 + ["ledger-only"]
     assert {p["code"] for p in doc["summary"]["problems"]} == {"null-created-at", "ledger-only"}
@@ -167,7 +151,7 @@ def test_null_created_at_on_a_fresh_database_runs_everything(project, database_u
 def test_null_created_at_after_apply_reruns_and_drizzle_fails(project, database_url, capsys):
     apply_first(project, database_url, 5)
     sql(database_url, f"insert into {LEDGER} (hash) values ('by-hand')")
-    code, doc = status(project, capsys)
+    code, doc = status_json(project, capsys)
     assert code == 2
     assert doc["summary"]["would_run_next"] == [t for t, s in states(doc) if s == "pending"]
     assert len(doc["summary"]["would_run_next"]) == 5
@@ -180,10 +164,10 @@ def test_null_created_at_after_apply_reruns_and_drizzle_fails(project, database_
 def test_invalid_utf8_and_crlf_hash_like_drizzle(project, database_url, capsys):
     latin1 = custom_migration(project, "latin1", "-- café\nCREATE TABLE latin1_marker (id int);".encode("latin-1"))
     crlf = custom_migration(project, "crlf", b"CREATE TABLE crlf_marker (id int);\r\n-- done\r\n")
-    code, doc = status(project, capsys)
+    code, doc = status_json(project, capsys)
     assert code == 2 and [p["code"] for p in doc["summary"]["problems"]] == ["invalid-utf8"]
     migrate_and_compare(project, database_url, doc)
-    code, doc = status(project, capsys)
+    code, doc = status_json(project, capsys)
     assert [s for _, s in states(doc)] == ["applied"] * 7
     by_tag = {m["tag"]: m for m in doc["migrations"]}
     raw = (project / "drizzle" / f"{latin1}.sql").read_bytes()
@@ -197,7 +181,7 @@ def test_legacy_journal_format(project, database_url, capsys):
     for item in data["entries"][:2]:
         item["version"] = "5"
     write_journal(project, data)
-    code, doc = status(project, capsys)
+    code, doc = status_json(project, capsys)
     assert code == 1 and doc["project"]["dialect"] == "pg" and doc["project"]["journal_version"] == "5"
     migrate_and_compare(project, database_url, doc)
 
@@ -205,7 +189,7 @@ def test_legacy_journal_format(project, database_url, capsys):
 def test_missing_file_fails_drizzle_and_applies_nothing(project, database_url, capsys):
     tag = journal_data(project)["entries"][4]["tag"]
     (project / "drizzle" / f"{tag}.sql").unlink()
-    code, doc = status(project, capsys)
+    code, doc = status_json(project, capsys)
     assert code == 2
     assert states(doc)[4] == (tag, "missing-file")
     assert drizzle_migrate(project, database_url) == 1
@@ -214,7 +198,7 @@ def test_missing_file_fails_drizzle_and_applies_nothing(project, database_url, c
 
 def test_unlisted_file_is_reported_and_ignored_by_drizzle(project, database_url, capsys):
     (project / "drizzle" / "0099_hand_written.sql").write_text("CREATE TABLE hand_written (id int);")
-    code, doc = status(project, capsys)
+    code, doc = status_json(project, capsys)
     assert code == 2
     assert states(doc)[-1] == ("0099_hand_written", "unlisted-file")
     migrate_and_compare(project, database_url, doc)
@@ -224,7 +208,7 @@ def test_unlisted_file_is_reported_and_ignored_by_drizzle(project, database_url,
 
 def test_bom_is_a_problem_because_postgres_rejects_it(project, database_url, capsys):
     tag = custom_migration(project, "bom", b"\xef\xbb\xbfCREATE TABLE bom_marker (id int);")
-    code, doc = status(project, capsys)
+    code, doc = status_json(project, capsys)
     assert code == 2
     assert [(p["code"], p["tag"]) for p in doc["summary"]["problems"]] == [("bom", tag)]
     assert drizzle_migrate(project, database_url) == 1  # syntax error at the BOM; the whole batch rolls back

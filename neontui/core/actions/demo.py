@@ -14,7 +14,7 @@ from psycopg import sql
 from neontui.core.db.connect import connect
 from neontui.core.db.embedded import EmbeddedServer, start_embedded
 from neontui.core.db.url import with_database
-from neontui.core.drizzle.journal import read_journal
+from neontui.core.drizzle.layout import read_migrations
 from neontui.core.drizzle.ledger import DEFAULT_SCHEMA, DEFAULT_TABLE
 from neontui.core.errors import NeontuiError
 from neontui.core.migrate.migrator import run
@@ -72,7 +72,7 @@ def create_demo(home: Path | None = None) -> Demo:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DEMO_DATABASE)))
     url = with_database(server.url, DEMO_DATABASE)
     (project_dir / ".env").write_text(f"DATABASE_URL={url}\n")
-    journal = read_journal(project_dir / "drizzle")
+    journal = read_migrations(project_dir / "drizzle")
     with connect(url) as conn:
         run(conn, journal, DEFAULT_SCHEMA, DEFAULT_TABLE, limit=APPLIED_IN_DEMO)
         with conn.transaction():

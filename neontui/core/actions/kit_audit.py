@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from neontui.core.actions.audit import AuditLog, build_record
 from neontui.core.gate.checklist import Checklist
@@ -16,8 +17,11 @@ def audit_kit_run(log: AuditLog, action: str, *, root: Path, url: str | None, en
                   error: str | None = None, checklist: Checklist | None = None) -> None:
     """Append one record: refused (nothing ran), or how the drizzle-kit run ended (`result`, else `error`)."""
     outcome = "refused" if refused is not None else "ok" if result is not None and result.ok else "failed"
-    details = {} if result is None else {"created": result.created, "summary": result.summary,
-                                         "aborted": result.aborted, "returncode": result.returncode}
+    details: dict[str, Any] = {} if result is None else {
+        "created": result.created, "summary": result.summary, "aborted": result.aborted,
+        "returncode": result.returncode}
+    if result is not None and result.kit_line:  # 1.0: the answers given, as the --hints drizzle-kit ran with
+        details.update(kit_line=result.kit_line, hints=result.hints)
     failure = refused or error or (None if result is None or result.ok else result.summary)
     log.append(build_record(action, project_root=root, url=url, environment=environment, checklist=checklist,
                             result=outcome, duration_s=time.monotonic() - started, error=failure, details=details))

@@ -15,17 +15,20 @@ from neontui.core.db.blockers import Blocker, describe, find_blockers
 from neontui.core.db.connect import connect
 from neontui.core.db.url import direct_url, parse_url
 from neontui.core.drizzle.journal import check_nul_bytes
-from neontui.core.errors import ExitCode, NeontuiError
+from neontui.core.errors import ConfigError, ExitCode, NeontuiError
 from neontui.core.gate.gate import Gate
 from neontui.core.gate.policy import Action, Decision
 from neontui.core.gate.settings import Settings
+from neontui.core.kit.conflicts import FIX_COMMAND, conflict_problems
 from neontui.core.migrate.dryrun import DEFAULT_LOCK_TIMEOUT, DryRunReport, dry_run
 from neontui.core.migrate.migrator import (
     DEFAULT_OPTIONS,
     MigrateOptions,
     MigrateReport,
     PendingChanged,
+    check_runnable,
     migrate,
+    refuse_unmatched,
 )
 from neontui.core.migrate.plan import Plan, build_plan
 from neontui.core.migrate.restore import RestorePoint, schema_dump, take_restore_point
@@ -81,6 +84,25 @@ def run_options(settings: Settings, *, dry: bool, lock_timeout: str | None = Non
                           lock_wait=lock_wait, per_migration=per_migration)
 
 
+def check_refusals(gate: Gate) -> None:
+    """Raise (exit 3) what any run of this review refuses before anything runs, even when nothing is pending, as
+    drizzle-kit 1.0 migrate does: a 1.0 folder it refuses (check_runnable), or a 0.x ledger whose in-place upgrade
+    to drizzle 1.0's table would throw on rows that match no folder (the run checks both again under the lock), or
+    branches of the history whose statements conflict (drizzle-kit check decides; asked only when the history
+    forks). A fork the kit could not check is refused too: neontui cannot tell that its branches commute."""
+    journal = gate.pending.journal
+    check_runnable(journal)
+    upgrade = gate.pending.overview.status.upgrade
+    if journal.is_folders and upgrade is not None:
+        refuse_unmatched(gate.pending.overview.status.ledger, upgrade)
+    conflicts = conflict_problems(gate.project, journal)
+    if conflicts:
+        more = f" (and {len(conflicts) - 1} more: neontui status lists them)" if len(conflicts) > 1 else ""
+        raise ConfigError(f"{conflicts[0].message}{more}; nothing was run",
+                          hint=f"merge the branches with {FIX_COMMAND} only if no database ran them"
+                          if conflicts[0].code == "conflict" else "install drizzle-kit 1.0 in the project")
+
+
 def plan(gate: Gate, *, per_migration: bool = False) -> Plan:
     """Where the pending batch's transactions would begin and end on this server: `migrate --plan`, runs nothing."""
     return build_plan(gate.pending.migrations, per_migration=per_migration, server_version=gate.pending.server_version)
@@ -119,6 +141,7 @@ def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
     deadline = gate.settings.connect_deadline()
     try:
         check_nul_bytes(journal.entries)  # before the restore point, whichever engine runs the batch
+        check_refusals(gate)  # before the restore point: what drizzle-kit 1.0 refuses, refused alike
         with connect(url, deadline=deadline) as conn:
             if gate.environment.production:  # sessions in the way of the batch's locks
                 outcome.blockers = find_blockers(conn, gate.review.touched)
@@ -173,10 +196,14 @@ def _drizzle_kit(gate: Gate, url: str, outcome: Outcome, approved: list[str], lo
     by_hash = {m.hash: m.tag for m in gate.pending.migrations}
     outcome.applied = [by_hash.get(r.hash, r.hash[:12]) for r in run.added]
     if run.replay is not None:
+        from neontui.core.kit.migrate_output import migrate_failure
+
         last = next((line for line in reversed(run.lines) if line.strip()), "no output")
-        reason = run.replay.error.one_line() if run.replay.error else f"exit {run.returncode}: {last}"
-        outcome.error = KitFailed(f"drizzle-kit migrate failed (exit {run.returncode}, it printed no reason); "
-                                  f"neontui's replay found: {reason}")
+        replayed = run.replay.error.one_line() if run.replay.error else f"exit {run.returncode}: {last}"
+        said = migrate_failure(run.lines)  # 1.0 prints the driver's error; 0.31 prints nothing
+        outcome.error = KitFailed(f"drizzle-kit migrate failed (exit {run.returncode}): {said}" if said else
+                                  f"drizzle-kit migrate failed (exit {run.returncode}, it printed no reason); "
+                                  f"neontui's replay found: {replayed}")
         outcome.dry = run.replay
     elif [(r.hash, r.created_at) for r in run.added] != [(m.hash, m.when) for m in gate.pending.migrations]:
         outcome.error = PendingChanged(f"drizzle-kit recorded {outcome.applied or 'nothing'} in the ledger, but the "

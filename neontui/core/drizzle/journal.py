@@ -17,9 +17,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from neontui.core.errors import JournalError
+from neontui.core.sql.parse import SqlSyntaxError, scan
 from neontui.core.sql.statements import line_column
+
+if TYPE_CHECKING:
+    from neontui.core.drizzle.folders import Folders
 
 BREAKPOINT = "--> statement-breakpoint"
 JOURNAL_RELPATH = Path("meta") / "_journal.json"
@@ -60,6 +65,15 @@ def read_regular_file(path: Path) -> bytes:
             return handle.read()
     finally:
         os.close(fd)
+
+
+def unterminated_comment(chunk: str) -> bool:
+    """Whether PostgreSQL's lexer finds a /* comment in `chunk` that never ends."""
+    try:
+        scan(chunk)
+    except SqlSyntaxError as exc:
+        return "unterminated /* comment" in str(exc)
+    return False
 
 
 def when_utc(when: int) -> datetime | None:
@@ -139,9 +153,14 @@ class Migration:
             return False
         return True
 
-    @property
-    def is_unedited_pull(self) -> bool:
-        return self.text is not None and self.text.lstrip("\ufeff").startswith(PULL_HEADER)
+    @cached_property
+    def is_unrunnable_pull(self) -> bool:
+        """The file `drizzle-kit pull` writes, still commented out so that drizzle's split cuts the comment into
+        chunks PostgreSQL rejects. Decided from the chunks themselves: the header alone (a pulled file that was
+        uncommented, or one without breakpoints in its comment) runs fine."""
+        if self.text is None or not self.text.lstrip("\ufeff").startswith(PULL_HEADER):
+            return False
+        return any(unterminated_comment(chunk) for chunk in self.statements)
 
 
 @dataclass(frozen=True)
@@ -153,58 +172,81 @@ class JournalIssue:
 
 @dataclass(frozen=True)
 class Journal:
-    path: Path
+    """The migrations of one folder in the order drizzle applies them, whichever layout holds them: a 0.x
+    `meta/_journal.json` ("journal") or 1.0 folders ("folders", with `folders` holding their snapshots)."""
+
+    path: Path  # the journal file, or the migrations folder itself for the 1.0 layout
     folder: Path
     version: str | None
     dialect: str
     entries: tuple[Migration, ...]
-    unlisted_files: tuple[Path, ...]
+    unlisted_files: tuple[Path, ...]  # .sql files drizzle never runs
+    layout: str = "journal"
+    folders: Folders | None = None
+
+    @property
+    def is_folders(self) -> bool:
+        return self.layout == "folders"
 
     @cached_property
     def issues(self) -> tuple[JournalIssue, ...]:
-        found: list[JournalIssue] = []
-        seen: dict[str, int] = {}
-        newest: Migration | None = None
+        found = list(self.folders.issues) if self.folders is not None else _order_issues(self.entries)
         for entry in self.entries:
-            if entry.tag in seen:
-                found.append(JournalIssue("duplicate-tag", entry.tag,
-                                          f"{entry.tag} is listed twice in the journal (positions "
-                                          f"{seen[entry.tag]} and {entry.position})"))
-            seen.setdefault(entry.tag, entry.position)
-            if newest is not None and entry.when <= newest.when:
-                found.append(JournalIssue(
-                    "when-order", entry.tag,
-                    f"{entry.tag} (when {entry.when}) follows {newest.tag} (when {newest.when}) but is not newer: "
-                    f"once {newest.tag} is applied, drizzle skips {entry.tag} forever",
-                ))
-            if newest is None or entry.when > newest.when:
-                newest = entry
-            if entry.is_unedited_pull:
-                found.append(JournalIssue(
-                    "pulled-file", entry.tag,
-                    f"{entry.tag} is the commented-out output of drizzle-kit pull: migrate fails on it "
-                    "(unterminated /* comment); uncomment it or drop the entry",
-                ))
-            if entry.text and entry.text.startswith("\ufeff"):
-                found.append(JournalIssue(
-                    "bom", entry.tag,
-                    f"{entry.tag}.sql starts with a UTF-8 byte order mark: PostgreSQL rejects it as a syntax error, "
-                    "so drizzle-kit migrate fails; save the file without BOM",
-                ))
-            if not entry.valid_utf8:
-                found.append(JournalIssue(
-                    "invalid-utf8", entry.tag,
-                    f"{entry.tag}.sql is not valid UTF-8: drizzle replaces the bad bytes with U+FFFD "
-                    "before running and hashing it",
-                ))
-            if entry.nul_at is not None:
-                line, column = entry.nul_at
-                found.append(JournalIssue(
-                    "nul-byte", entry.tag,
-                    f"{entry.tag}.sql has a NUL byte at line {line}, column {column}: PostgreSQL cannot run it "
-                    "(drizzle-kit migrate fails on it without saying why); remove it",
-                ))
+            found.extend(content_issues(entry))
         return tuple(found)
+
+
+def _order_issues(entries: Iterable[Migration]) -> list[JournalIssue]:
+    """A 0.x journal's own traps: a tag listed twice, and a `when` that the high-water mark would skip."""
+    found: list[JournalIssue] = []
+    seen: dict[str, int] = {}
+    newest: Migration | None = None
+    for entry in entries:
+        if entry.tag in seen:
+            found.append(JournalIssue("duplicate-tag", entry.tag,
+                                      f"{entry.tag} is listed twice in the journal (positions "
+                                      f"{seen[entry.tag]} and {entry.position})"))
+        seen.setdefault(entry.tag, entry.position)
+        if newest is not None and entry.when <= newest.when:
+            found.append(JournalIssue(
+                "when-order", entry.tag,
+                f"{entry.tag} (when {entry.when}) follows {newest.tag} (when {newest.when}) but is not newer: "
+                f"once {newest.tag} is applied, drizzle skips {entry.tag} forever",
+            ))
+        if newest is None or entry.when > newest.when:
+            newest = entry
+    return found
+
+
+def content_issues(entry: Migration) -> list[JournalIssue]:
+    """What in a migration's file makes drizzle fail on it or run something else than it shows."""
+    found: list[JournalIssue] = []
+    name = entry.path.name if entry.path.name != "migration.sql" else f"{entry.tag}/migration.sql"
+    if entry.is_unrunnable_pull:
+        found.append(JournalIssue(
+            "pulled-file", entry.tag,
+            f"{entry.tag} is the commented-out output of drizzle-kit pull: migrate fails on it "
+            "(an unterminated /* comment once split at its statement breakpoints); uncomment it or drop it",
+        ))
+    if entry.text and entry.text.startswith("\ufeff"):
+        found.append(JournalIssue(
+            "bom", entry.tag,
+            f"{name} starts with a UTF-8 byte order mark: PostgreSQL rejects it as a syntax error, "
+            "so drizzle-kit migrate fails; save the file without BOM",
+        ))
+    if not entry.valid_utf8:
+        found.append(JournalIssue(
+            "invalid-utf8", entry.tag,
+            f"{name} is not valid UTF-8: drizzle replaces the bad bytes with U+FFFD before running and hashing it",
+        ))
+    if entry.nul_at is not None:
+        line, column = entry.nul_at
+        found.append(JournalIssue(
+            "nul-byte", entry.tag,
+            f"{name} has a NUL byte at line {line}, column {column}: PostgreSQL cannot run it "
+            "(drizzle-kit migrate fails on it without saying why); remove it",
+        ))
+    return found
 
 
 def read_journal(out_dir: Path) -> Journal:

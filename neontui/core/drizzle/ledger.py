@@ -47,7 +47,13 @@ class Ledger:
 
     @property
     def is_v1(self) -> bool:
-        return all(c in self.columns for c in V1_COLUMNS)
+        """drizzle 1.0's own test: a `name` column means the v1 table (applied_at may be absent)."""
+        return "name" in self.columns
+
+
+def ledger_version(ledger: Ledger) -> int | None:
+    """0 or 1 as drizzle 1.0 counts ledger versions; None when there is no ledger yet."""
+    return (1 if ledger.is_v1 else 0) if ledger.exists else None
 
 
 def table_identifier(schema: str, table: str) -> sql.Composed:

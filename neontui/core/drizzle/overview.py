@@ -9,8 +9,9 @@ from typing import Any
 from neontui import __version__
 from neontui.core.db.connect import ServerInfo, catalog_reads, connect, server_info
 from neontui.core.db.url import DbUrl, direct_url, parse_url
-from neontui.core.drizzle.journal import Journal, read_journal
-from neontui.core.drizzle.ledger import read_ledger
+from neontui.core.drizzle.journal import Journal
+from neontui.core.drizzle.layout import read_migrations
+from neontui.core.drizzle.ledger import ledger_version, read_ledger
 from neontui.core.drizzle.project import Project
 from neontui.core.drizzle.status import STATUS_SCHEMA_VERSION, Status, compute_status
 from neontui.core.errors import ConfigError
@@ -23,6 +24,9 @@ class Overview:
     server: ServerInfo
     journal: Journal
     status: Status
+    # The installed drizzle-kit/drizzle-orm and the project's line (kit.versions.KitVersions.to_json), when the
+    # caller looked (actions.status does; the core never starts node or reads node_modules itself).
+    drizzle: dict[str, Any] | None = None
 
     @property
     def direct_switch(self) -> str | None:
@@ -39,10 +43,12 @@ class Overview:
                 "config": str(self.project.config.path),
                 "root": str(self.project.config.root),
                 "out": str(self.project.out_dir),
-                "journal": str(self.journal.path),
+                "layout": self.journal.layout,
+                "journal": None if self.journal.is_folders else str(self.journal.path),
                 "journal_version": self.journal.version,
                 "dialect": self.journal.dialect,
             },
+            "drizzle": self.drizzle,
             "database": {
                 "url": self.target.masked(),
                 "url_origin": self.project.url_origin,
@@ -59,13 +65,25 @@ class Overview:
             "ledger": {
                 "table": ledger.qualified_name,
                 "exists": ledger.exists,
-                "format": "1.0" if ledger.is_v1 else "0.x",
+                "format": ("1.0" if ledger.is_v1 else "0.x") if ledger.exists else None,
+                "version": ledger_version(ledger),
                 "rows": len(ledger.rows),
                 "latest_created_at": ledger.latest.created_at if ledger.latest else None,
+                "upgrade": _upgrade_json(self.status),
             },
             "migrations": [m.to_json() for m in self.status.migrations],
             "summary": self.status.summary_json(),
         }
+
+
+def _upgrade_json(status: Status) -> dict[str, Any] | None:
+    """A 0.x ledger under 1.0 folders: the rows the first 1.0 migrate renames (id → folder) and those that make it
+    throw."""
+    upgrade = status.upgrade
+    if upgrade is None:
+        return None
+    return {"names": {str(i): name for i, name in upgrade.names.items()}, "unmatched": upgrade.unmatched,
+            "throws": bool(upgrade.unmatched)}
 
 
 def load_overview(project: Project, *, on_retry: Callable[[int, str], None] | None = None,
@@ -80,7 +98,7 @@ def load_overview(project: Project, *, on_retry: Callable[[int, str], None] | No
         raise ConfigError(f"no database URL: {project.url_origin}",
                           hint="set it in .env / the environment, or pass --url")
     target = parse_url(project.database_url)
-    journal = read_journal(project.out_dir)
+    journal = read_migrations(project.out_dir)
     with connect(project.database_url, on_retry=on_retry, deadline=deadline) as conn, catalog_reads(conn, target):
         server = server_info(conn, target)
         ledger = read_ledger(conn, project.ledger_schema, project.ledger_table)

@@ -1,15 +1,19 @@
-"""Journal + ledger → one state per migration, and the exact set drizzle would run next."""
+"""Migrations + ledger → one state per migration, and the exact set drizzle would run next.
+
+Two rules, one per drizzle line (core/drizzle/pending.py): a 0.x journal is judged by the high-water mark, 1.0
+folders by name membership. neontui's own `edited` detection compares hashes for both, though neither drizzle does.
+"""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from neontui.core.drizzle.journal import Journal, Migration
+from neontui.core.drizzle.journal import Journal
 from neontui.core.drizzle.ledger import Ledger, LedgerRow
+from neontui.core.drizzle.pending import V1Upgrade, pending_entries, predict_v1_upgrade
 from neontui.core.errors import ExitCode
 
 STATUS_SCHEMA_VERSION = 1
@@ -19,23 +23,10 @@ class State(StrEnum):
     APPLIED = "applied"
     PENDING = "pending"  # drizzle would run it next
     EDITED = "edited"  # applied, but the file's hash differs from the ledger's
-    SKIPPED = "skipped"  # not in the ledger and older than the newest row: drizzle 0.x never runs it
+    SKIPPED = "skipped"  # not in the ledger and older than the newest row: drizzle 0.x never runs it (1.0 does)
     MISSING_FILE = "missing-file"
     LEDGER_ONLY = "ledger-only"  # a ledger row that matches no local migration
     UNLISTED_FILE = "unlisted-file"  # a .sql file the journal does not list
-
-
-def pending_entries(entries: Sequence[Migration], latest: LedgerRow | None) -> list[Migration]:
-    """drizzle-orm's pending rule (docs/compatibility.md#drizzle-pending-rule), the only copy in neontui.
-
-    `latest` is the row of `ORDER BY created_at DESC LIMIT 1` (NULLs sort first, so a NULL row wins), or None
-    for a missing or empty table. JavaScript's Number(null) is 0, so a NULL row makes every entry pending.
-    Hash, tag and row count are never consulted; journal order is kept.
-    """
-    if latest is None:
-        return list(entries)
-    high = latest.created_at if latest.created_at is not None else 0
-    return [e for e in entries if high < e.when]
 
 
 @dataclass
@@ -50,14 +41,20 @@ class MigrationStatus:
     ledger_id: int | None = None
     ledger_hash: str | None = None
     ledger_created_at: int | None = None
+    ledger_name: str | None = None
     notes: list[str] = field(default_factory=list)
+
+    def record(self, row: LedgerRow) -> None:
+        self.ledger_id, self.ledger_hash, self.ledger_created_at, self.ledger_name = (
+            row.id, row.hash, row.created_at, row.name)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "idx": self.idx, "tag": self.tag, "state": str(self.state), "when": self.when, "hash": self.hash,
             "file": self.file, "statements": self.statements,
             "ledger": None if self.ledger_id is None else {
-                "id": self.ledger_id, "hash": self.ledger_hash, "created_at": self.ledger_created_at},
+                "id": self.ledger_id, "hash": self.ledger_hash, "created_at": self.ledger_created_at,
+                "name": self.ledger_name},
             "notes": self.notes,
         }
 
@@ -78,6 +75,8 @@ class Status:
     would_run_next: list[str]
     problems: list[Problem]
     ledger: Ledger
+    # A 0.x ledger under 1.0 folders: what the first 1.0 migrate will do to it (None otherwise).
+    upgrade: V1Upgrade | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -101,8 +100,16 @@ class Status:
 
 
 def compute_status(journal: Journal, ledger: Ledger) -> Status:
+    status = _folders_status(journal, ledger) if journal.is_folders else _journal_status(journal, ledger)
+    status.problems.extend(_ledger_problems(ledger))
+    status.problems.extend(Problem(i.code, i.message, i.tag) for i in journal.issues)
+    return status
+
+
+def _journal_status(journal: Journal, ledger: Ledger) -> Status:
+    """drizzle 0.x: the journal's entries against the high-water mark."""
     entries = journal.entries
-    pending = pending_entries(entries, ledger.latest if ledger.exists else None)
+    pending = pending_entries(journal, ledger)
     pending_positions = {e.position for e in pending}
     rows_by_when: dict[int | None, list[LedgerRow]] = defaultdict(list)
     rows_by_hash: dict[str, list[LedgerRow]] = defaultdict(list)
@@ -122,7 +129,7 @@ def compute_status(journal: Journal, ledger: Ledger) -> Status:
         row = exact or (same_when[0] if same_when else None) or by_hash
         if row is not None:
             matched_rows.update(r.id for r in (exact, *same_when, by_hash) if r is not None)
-            item.ledger_id, item.ledger_hash, item.ledger_created_at = row.id, row.hash, row.created_at
+            item.record(row)
 
         if not entry.exists:
             item.state = State.MISSING_FILE
@@ -153,20 +160,99 @@ def compute_status(journal: Journal, ledger: Ledger) -> Status:
                                     entry.tag))
         items.append(item)
 
+    _ledger_only(ledger, matched_rows, items, problems)
+    _unlisted(journal, items, problems)
+    return Status(migrations=items, would_run_next=[e.tag for e in pending], problems=problems, ledger=ledger)
+
+
+def _folders_status(journal: Journal, ledger: Ledger) -> Status:
+    """drizzle 1.0: each folder by name against the ledger (after the in-place upgrade a 0.x ledger gets first)."""
+    items: list[MigrationStatus] = []
+    problems: list[Problem] = []
+    rows = list(ledger.rows)
+    upgrade = None
+    if ledger.exists and not ledger.is_v1:
+        upgrade = predict_v1_upgrade(journal.entries, rows)
+        if upgrade.unmatched:
+            ids = ", ".join(str(i) for i in upgrade.unmatched)
+            problems.append(Problem(
+                "upgrade-unmatched",
+                f"the ledger is drizzle 0.x's: the first drizzle 1.0 migrate names each row after its folder, and "
+                f"row(s) id {ids} match no folder, so it throws (\"missing from the local environment\") before "
+                "running anything; restore the missing folders, or delete those rows once you know why they are "
+                "there"))
+        rows = upgrade.upgraded_rows(rows)
+    pending = pending_entries(journal, ledger)
+    pending_tags = {e.tag for e in pending}
+    by_name = {r.name: r for r in rows if r.name is not None}
+    newest_applied = max((e.tag for e in journal.entries if e.tag in by_name), default=None)
+    matched: set[int] = set()
+    for entry in journal.entries:
+        item = MigrationStatus(state=State.PENDING, tag=entry.tag, when=entry.when, hash=entry.hash,
+                               file=str(entry.path), statements=len(entry.statements))
+        row = by_name.get(entry.tag)
+        if row is not None:
+            matched.add(row.id)
+            item.record(_original(ledger, row))
+            if row.name != _original(ledger, row).name:
+                item.notes.append(f"the 1.0 upgrade names ledger row id {row.id} after this folder")
+            item.state = State.APPLIED if row.hash == entry.hash else State.EDITED
+            if item.state is State.EDITED:
+                item.notes.append(f"file hash {_short(entry.hash)} differs from the ledger's {_short(row.hash)}")
+                problems.append(Problem("edited", f"{entry.tag} was edited after it was applied (file "
+                                                  f"{_short(entry.hash)}, ledger {_short(row.hash)}); drizzle will "
+                                                  "not run it again", entry.tag))
+        elif entry.tag in pending_tags:
+            _pending_notes(entry.tag, entry.hash, newest_applied, rows, item, problems, matched)
+        items.append(item)
+    for folder in journal.folders.empty_folders if journal.folders else ():
+        items.append(MigrationStatus(state=State.MISSING_FILE, tag=folder.name,
+                                     file=str(folder / "migration.sql")))
+    _ledger_only(ledger, matched, items, problems)
+    _unlisted(journal, items, problems)
+    return Status(migrations=items, would_run_next=[e.tag for e in pending], problems=problems, ledger=ledger,
+                  upgrade=upgrade)
+
+
+def _original(ledger: Ledger, row: LedgerRow) -> LedgerRow:
+    return next((r for r in ledger.rows if r.id == row.id), row)
+
+
+def _pending_notes(tag: str, file_hash: str | None, newest_applied: str | None, rows: list[LedgerRow],
+                   item: MigrationStatus, problems: list[Problem], matched: set[int]) -> None:
+    """Why a pending 1.0 folder is pending when it might look applied: an older folder than the newest applied one
+    (it runs, out of order), or a row with its hash but no name (drizzle runs it again)."""
+    if newest_applied is not None and tag < newest_applied:
+        item.notes.append(f"out of order: older than {newest_applied}, which is applied; drizzle 1.0 runs it anyway "
+                          "(0.x would have skipped it)")
+    unnamed = next((r for r in rows if r.name is None and r.hash == file_hash), None)
+    if unnamed is not None:
+        matched.add(unnamed.id)
+        item.record(unnamed)
+        item.notes.append(f"ledger row id {unnamed.id} has this file's hash but no name: drizzle 1.0 runs it again")
+        problems.append(Problem("rerun", f"{tag} is recorded in the ledger (id {unnamed.id}) without a name, so "
+                                         "drizzle 1.0 would run it again", tag))
+
+
+def _ledger_only(ledger: Ledger, matched: set[int], items: list[MigrationStatus], problems: list[Problem]) -> None:
     for row in ledger.rows:
-        if row.id not in matched_rows:
+        if row.id not in matched:
             items.append(MigrationStatus(state=State.LEDGER_ONLY, tag=row.name, hash=row.hash, ledger_id=row.id,
-                                         ledger_hash=row.hash, ledger_created_at=row.created_at))
+                                         ledger_hash=row.hash, ledger_created_at=row.created_at,
+                                         ledger_name=row.name))
             problems.append(Problem("ledger-only", f"ledger row id {row.id} (hash {_short(row.hash)}, created_at "
-                                                   f"{row.created_at}) matches no local migration"))
+                                                   f"{row.created_at}{_named(row)}) matches no local migration"))
+
+
+def _named(row: LedgerRow) -> str:
+    return f", name {row.name}" if row.name else ""
+
+
+def _unlisted(journal: Journal, items: list[MigrationStatus], problems: list[Problem]) -> None:
+    where = "not in any migration folder" if journal.is_folders else "not in meta/_journal.json"
     for path in journal.unlisted_files:
         items.append(MigrationStatus(state=State.UNLISTED_FILE, tag=path.stem, file=str(path)))
-        problems.append(Problem("unlisted-file", f"{path.name} is not in meta/_journal.json: drizzle never runs it",
-                                path.stem))
-
-    problems.extend(_ledger_problems(ledger))
-    problems.extend(Problem(i.code, i.message, i.tag) for i in journal.issues)
-    return Status(migrations=items, would_run_next=[e.tag for e in pending], problems=problems, ledger=ledger)
+        problems.append(Problem("unlisted-file", f"{path.name} is {where}: drizzle never runs it", path.stem))
 
 
 def _ledger_problems(ledger: Ledger) -> list[Problem]:

@@ -5,45 +5,24 @@ not from the exit code (generate and push exit 0 on errors; migrate exits 1 and 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
-from neontui.core.drizzle.journal import read_journal
+from neontui.core.drizzle.layout import read_migrations
 from neontui.core.drizzle.project import Project
-from neontui.core.errors import ExitCode, JournalError
-from neontui.core.kit.session import Event, Exited, KitSession, Prompt
+from neontui.core.errors import JournalError
+from neontui.core.kit import json_commands
+from neontui.core.kit.migrate_output import migrate_failure
+from neontui.core.kit.result import Answer, EventSink, KitResult
+from neontui.core.kit.session import Exited, KitSession, Prompt
+from neontui.core.kit.versions import kit_versions
 
-Answer = Callable[[Prompt], int | None]  # the choice to send, or None to abort (the child is killed)
-EventSink = Callable[[Event], None]
+__all__ = ["Answer", "EventSink", "KitResult", "check", "generate", "migrate", "push", "run_session", "up"]
 
 # push prints the database error as a Node inspect dump and still exits 0
 # (docs/compatibility.md#drizzle-kit-exit-codes).
 _PUSH_ERROR = re.compile(r"error:|\berror\b.*\bcode\b|PostgresError|DrizzleQueryError|code: '[0-9A-Z]{5}'",
                          re.IGNORECASE)
 _COLLISION = re.compile(r"collision", re.IGNORECASE)
-
-
-@dataclass
-class KitResult:
-    command: str
-    ok: bool
-    summary: str  # one line: what really happened
-    next_step: str  # one line: what to do now
-    returncode: int | None = None
-    created: list[str] = field(default_factory=list)  # generate: new migration tags
-    statements: dict[str, list[str]] = field(default_factory=dict)  # generate: their statements
-    errors: list[str] = field(default_factory=list)
-    aborted: str | None = None  # the prompt that was not answered
-    lines: list[str] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> ExitCode:
-        return ExitCode.OK if self.ok else ExitCode.FAILED
-
-    def to_json(self) -> dict:
-        return {"command": self.command, "ok": self.ok, "summary": self.summary, "next_step": self.next_step,
-                "returncode": self.returncode, "created": self.created, "statements": self.statements,
-                "errors": self.errors, "aborted": self.aborted, "exit_code": int(self.exit_code)}
 
 
 def run_session(session: KitSession, answer: Answer, on_event: EventSink) -> tuple[int, bool, str | None]:
@@ -63,8 +42,17 @@ def run_session(session: KitSession, answer: Answer, on_event: EventSink) -> tup
     raise AssertionError("unreachable: events() always ends with Exited")
 
 
+def uses_json(project: Project) -> bool:
+    """The project's drizzle-kit is of the 1.0 line: its JSON envelopes and --hints replace the pseudo-terminal."""
+    versions = kit_versions(project.config.root)
+    return versions is not None and versions.is_v1
+
+
 def generate(project: Project, *, name: str | None = None, custom: bool = False, answer: Answer,
              on_event: EventSink, timeout: float = 300) -> KitResult:
+    if uses_json(project):
+        return json_commands.generate(project, name=name, custom=custom, answer=answer, on_event=on_event,
+                                      timeout=timeout)
     before = _tags(project)
     args = [*(["--name", name] if name else []), *(["--custom"] if custom else [])]
     session = KitSession(project, "generate", args, timeout=timeout).start()
@@ -99,6 +87,8 @@ def generate(project: Project, *, name: str | None = None, custom: bool = False,
 
 def push(project: Project, *, args: Sequence[str] = (), url: str | None = None, answer: Answer,
          on_event: EventSink, timeout: float = 600) -> KitResult:
+    if uses_json(project):
+        return json_commands.push(project, args=args, url=url, answer=answer, on_event=on_event, timeout=timeout)
     session = KitSession(project, "push", args, url=url, timeout=timeout).start()
     code, _, aborted = run_session(session, answer, on_event)
     text = "\n".join(session.lines)
@@ -124,6 +114,8 @@ def push(project: Project, *, args: Sequence[str] = (), url: str | None = None, 
 
 
 def check(project: Project, *, on_event: EventSink, timeout: float = 120) -> KitResult:
+    if uses_json(project):
+        return json_commands.check(project, on_event=on_event, timeout=timeout)
     session = KitSession(project, "check", timeout=timeout).start()
     code, _, _ = run_session(session, lambda _p: None, on_event)
     warnings = [line for line in session.lines if "warning" in line.lower() or _COLLISION.search(line)]
@@ -134,6 +126,8 @@ def check(project: Project, *, on_event: EventSink, timeout: float = 120) -> Kit
 
 
 def up(project: Project, *, on_event: EventSink, timeout: float = 120) -> KitResult:
+    if uses_json(project):
+        return json_commands.up(project, on_event=on_event, timeout=timeout)
     session = KitSession(project, "up", timeout=timeout).start()
     code, _, _ = run_session(session, lambda _p: None, on_event)
     ok = code == 0
@@ -141,9 +135,24 @@ def up(project: Project, *, on_event: EventSink, timeout: float = 120) -> KitRes
                      "generate as usual" if ok else "fix the error above", code, lines=session.lines)
 
 
+def migrate(project: Project, *, url: str | None = None, on_event: EventSink, timeout: float = 600) -> KitResult:
+    """Plain `drizzle-kit migrate` on the project's folder (no lock, no review: `neontui migrate --engine
+    drizzle-kit` is the guarded way). Its failure reason is read from the output (1.0 prints it, 0.31 does not)."""
+    session = KitSession(project, "migrate", url=url, timeout=timeout).start()
+    code, cancelled, _ = run_session(session, lambda _p: None, on_event)
+    done = code == 0 and not cancelled and any("migrations applied successfully" in line for line in session.lines)
+    if done:
+        return KitResult("migrate", True, "drizzle-kit migrate finished", "neontui status shows what it applied",
+                         code, lines=session.lines)
+    reason = migrate_failure(session.lines) or f"it printed no reason: {_last(session.lines)}"
+    return KitResult("migrate", False, f"drizzle-kit migrate failed (exit {code}): {reason}",
+                     "nothing of the batch was applied (one transaction); fix the cause, then migrate again",
+                     code, errors=[reason], lines=session.lines)
+
+
 def _journal_entries(project: Project):
     try:
-        return list(read_journal(project.out_dir).entries)
+        return list(read_migrations(project.out_dir, allow_empty=True).entries)
     except JournalError:
         return []
 

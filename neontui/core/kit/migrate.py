@@ -18,15 +18,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from neontui.core.db.connect import connect
-from neontui.core.drizzle.journal import JOURNAL_RELPATH, Journal, migration_path
+from neontui.core.drizzle.folders import MIGRATION_FILE, SNAPSHOT_FILE
+from neontui.core.drizzle.journal import JOURNAL_RELPATH, Journal, migration_path, read_regular_file
 from neontui.core.drizzle.ledger import LedgerRow, read_ledger
+from neontui.core.drizzle.pending import pending_entries, predict_v1_upgrade
 from neontui.core.drizzle.project import Project
-from neontui.core.drizzle.status import pending_entries
 from neontui.core.errors import ConfigError
 from neontui.core.kit.discovery import url_variable
 from neontui.core.kit.prereqs import dialect_check
 from neontui.core.migrate.dryrun import DryRunReport, dry_run
-from neontui.core.migrate.migrator import acquire_lock, check_reviewed, release_lock
+from neontui.core.migrate.migrator import (
+    acquire_lock,
+    check_reviewed,
+    check_runnable,
+    refuse_unmatched,
+    release_lock,
+)
 
 # drizzle-kit 0.31 loads any --config path (any extension) through its tsx hook, but from outside the project an
 # import of 'drizzle-kit' does not resolve, so the config imports nothing. CommonJS, because tsx caches every
@@ -55,11 +62,14 @@ def kit_migrate(project: Project, journal: Journal, url: str, expect: list[str],
     from neontui.core.kit.session import KitSession
 
     schema, table = project.ledger_schema, project.ledger_table
+    check_runnable(journal)  # what drizzle-kit 1.0 refuses is refused in neontui's words, before the lock
     with connect(url, application_name=APPLICATION_NAME, deadline=deadline) as conn:
         acquire_lock(conn, schema, table, lock_wait)
         try:
             before = read_ledger(conn, schema, table)
-            check_reviewed(pending_entries(journal.entries, before.latest), expect)
+            if journal.is_folders and before.exists and not before.is_v1:  # drizzle 1.0's upgrade would throw
+                refuse_unmatched(before, predict_v1_upgrade(journal.entries, before.rows))
+            check_reviewed(pending_entries(journal, before), expect)
             with reviewed_copy(project, journal) as config:
                 session = KitSession(project, "migrate", url=url, config=config).start()
                 try:
@@ -77,12 +87,15 @@ def kit_migrate(project: Project, journal: Journal, url: str, expect: list[str],
 
 @contextmanager
 def reviewed_copy(project: Project, journal: Journal) -> Iterator[Path]:
-    """A private temporary folder (mode 0700) holding the journal and SQL files exactly as reviewed, and a config
-    pointing drizzle-kit at them; yields the config's path and removes everything afterwards, whatever happened."""
+    """A private temporary folder (mode 0700) holding the migrations exactly as reviewed, and a config pointing
+    drizzle-kit at them; yields the config's path and removes everything afterwards, whatever happened."""
     with tempfile.TemporaryDirectory(prefix="neontui-kit-") as tmp:
         out = Path(tmp) / "migrations"
         config_text = config_source(project, out)
-        write_folder(journal, out)
+        if journal.is_folders:
+            write_folders(journal, out)
+        else:
+            write_folder(journal, out)
         config = Path(tmp) / CONFIG_NAME
         config.write_text(config_text, encoding="utf-8")
         yield config
@@ -106,6 +119,26 @@ def write_folder(journal: Journal, out: Path) -> None:
                               "drizzle-kit engine cannot run a copy of it", hint="use --engine native")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(migration.raw)
+
+
+def write_folders(journal: Journal, out: Path) -> None:
+    """A drizzle 1.0 folder layout: `<folder>/migration.sql` byte for byte as reviewed, and every folder's
+    snapshot.json (also of a folder without migration.sql: drizzle-kit 1.0 checks the snapshot history before it
+    migrates, and a later snapshot may build on it). No meta/: drizzle 1.0 refuses a folder holding a journal."""
+    assert journal.folders is not None  # a "folders" journal always carries them (layout.read_migrations)
+    out.mkdir()
+    for name, snapshot in journal.folders.snapshots.items():
+        (out / name).mkdir()
+        try:
+            (out / name / SNAPSHOT_FILE).write_bytes(read_regular_file(snapshot.path))
+        except FileNotFoundError:  # none in the project either: drizzle-kit then leaves the folder out of its checks
+            continue
+        except OSError as exc:
+            raise ConfigError(f"{snapshot.path}: cannot read: {exc.strerror}") from None
+    for migration in journal.entries:
+        if migration.raw is not None:
+            (out / migration.tag).mkdir(exist_ok=True)
+            (out / migration.tag / MIGRATION_FILE).write_bytes(migration.raw)
 
 
 def config_source(project: Project, out: Path) -> str:

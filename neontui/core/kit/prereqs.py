@@ -28,7 +28,7 @@ __all__ = [
 CREATE_CONFIG_FIX = f"create drizzle.config.ts (see {CONFIG_DOCS}) or pass --config"
 NODE_TIMEOUT_S = 5.0
 MIN_NODE_MAJOR = 18  # drizzle-kit's bundled esbuild needs node 18+
-TESTED_DRIZZLE_KIT = "0.31."
+TESTED_DRIZZLE_KIT = ("0.31.", "1.0.0-rc.5")  # the 0.x line, and the 1.0 release candidate
 # Checked in this order within one directory: an explicit packageManager field first, then lockfiles.
 LOCKFILES = (
     ("pnpm-lock.yaml", "pnpm"),
@@ -79,7 +79,7 @@ def check_prerequisites(
     checks.append(dialect_check(cfg))
     checks.append(_url_check(project, url))
     root = cfg.root if cfg else (start_dir if start_dir.is_dir() else start_dir.parent)
-    checks.append(_drizzle_kit_check(root.absolute()))
+    checks.append(_drizzle_kit_check(root.absolute(), project.out_dir if project else None))
     checks.append(_node_check(environ))
     return checks
 
@@ -163,9 +163,12 @@ def _host_note(url: str) -> str:
     return f" ({target.display_target()}{pooled})"
 
 
-def _drizzle_kit_check(root: Path) -> Check:
+def _drizzle_kit_check(root: Path, out_dir: Path | None = None) -> Check:
+    from neontui.core.kit.versions import kit_versions  # versions builds on this module
+
     found = find_drizzle_kit(root)
-    if found is None:
+    versions = kit_versions(root, out_dir)
+    if found is None or versions is None:
         return Check(
             "drizzle-kit",
             False,
@@ -178,11 +181,15 @@ def _drizzle_kit_check(root: Path) -> Check:
     # drizzle-kit migrate runs the project's drizzle-orm migrator, so its version matters as much
     detail += f", drizzle-orm {orm}" if orm else ", drizzle-orm not installed (migrate needs it)"
     if not version.startswith(TESTED_DRIZZLE_KIT):
-        detail += f" (neontui is tested with {TESTED_DRIZZLE_KIT}x)"
+        detail += f" (neontui is tested with {TESTED_DRIZZLE_KIT[0]}x and {TESTED_DRIZZLE_KIT[1]})"
+    if versions.layout_line:  # without migrations yet, the kit's version above says the line
+        detail += f"; drizzle {versions.layout_line} line (from its migrations folder)"
     scripts = package_scripts(root)
     if scripts:
         manager = detect_package_manager(root)
         detail += "; scripts: " + ", ".join(f"{manager} {name}" for name in scripts.values())
+    if versions.mismatch:
+        return Check("drizzle-kit", False, f"{detail}; {versions.mismatch}", versions.fix)
     return Check("drizzle-kit", True, detail, None)
 
 

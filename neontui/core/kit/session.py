@@ -16,7 +16,6 @@ import pty
 import queue
 import re
 import select
-import signal
 import subprocess
 import threading
 import time
@@ -24,18 +23,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from neontui.core.db.url import direct_url
 from neontui.core.drizzle.project import Project
 from neontui.core.errors import NeontuiError
-from neontui.core.kit.discovery import SPINNER_REDRAW, binary, url_variable
+from neontui.core.kit.discovery import SPINNER_REDRAW, binary, child_env, kill_group
 from neontui.core.redact import display_text
 
 CURSOR_HIDE, CURSOR_SHOW = "\x1b[?25l", "\x1b[?25h"
 SELECTED = "❯"
 DOWN, UP, ENTER = b"\x1b[B", b"\x1b[A", b"\r"
 QUIET = 0.15  # seconds without output after which a drawn prompt counts as waiting for an answer
-# Commands whose database work must go to the direct endpoint, never the pooler.
-DIRECT_COMMANDS = ("migrate", "push", "pull", "introspect")
 
 
 @dataclass(frozen=True)
@@ -101,13 +97,7 @@ class KitSession:
         """`config`: another config file for the project's drizzle-kit (still run from the project's root)."""
         self.project, self.command, self.timeout = project, command, timeout
         self.argv = (str(binary(project)), command, *args, "--config", str(config or project.config.path))
-        self.env = {**os.environ, "FORCE_COLOR": "0", "NO_UPDATE_NOTIFIER": "1", "TERM": "xterm"}
-        self.switch: str | None = None
-        url = url if url is not None else project.database_url
-        if url:
-            if command in DIRECT_COMMANDS:
-                url, self.switch = direct_url(url)
-            self.env[url_variable(project)] = url
+        self.env, self.switch = child_env(project, command, url)
         self._events: queue.Queue[Event] = queue.Queue()
         self._proc: subprocess.Popen[bytes] | None = None
         self._fd: int | None = None
@@ -166,13 +156,7 @@ class KitSession:
         proc = self._proc
         if proc is None or proc.poll() is not None:
             return
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=3)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        kill_group(proc)
 
     # --- the reader thread ---------------------------------------------------------------------------------
 

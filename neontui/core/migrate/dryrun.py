@@ -3,7 +3,9 @@
 Per statement it reports the duration, the locks the statement took (from pg_locks of our own backend), whether
 a table was rewritten (its relfilenode changed), the rows affected, and the first error with its place in the
 file. Statements that cannot run inside a transaction are not run; the report says so. The ledger bookkeeping
-(schema, table, rows) happens inside the same transaction, so nothing at all persists (sequence values aside).
+(schema, table, rows; for a drizzle 1.0 folder layout its table, or its in-place upgrade of a 0.x one) happens inside
+the same transaction, so nothing at all persists (sequence values aside). A folder that drizzle-kit 1.0 refuses, or
+a 0.x ledger it could not upgrade, is refused as the real run refuses it.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ import psycopg
 from neontui.core.db.connect import set_timeouts
 from neontui.core.drizzle.journal import Journal, check_nul_bytes
 from neontui.core.drizzle.ledger import read_ledger
-from neontui.core.drizzle.status import pending_entries
+from neontui.core.drizzle.pending import pending_entries
 from neontui.core.migrate.migrator import (
+    MigrateOptions,
     MigrationFailed,
     acquire_lock,
+    check_runnable,
     ensure_ledger,
     release_lock,
 )
@@ -77,6 +81,7 @@ def dry_run(conn: psycopg.Connection, journal: Journal, schema: str, table: str,
     """Run the pending batch inside a transaction and roll it back, whatever happens; the batch runs with
     `lock_timeout` and `statement_timeout`, neontui's own reads with the session's catalog limits."""
     check_nul_bytes(journal.entries)  # before the lock: a file PostgreSQL cannot receive is refused, not run
+    check_runnable(journal)
     started = time.monotonic()
     acquire_lock(conn, schema, table, lock_wait)  # never race a real run on the same ledger
     statements: list[DryStatement] = []
@@ -86,9 +91,11 @@ def dry_run(conn: psycopg.Connection, journal: Journal, schema: str, table: str,
         # Before the transaction: a read that gives up (a locked ledger) can still name the session in the way.
         ledger = read_ledger(conn, schema, table)
         conn.execute("BEGIN")
-        ensure_ledger(conn, schema, table)  # inside the transaction: a fresh database keeps no ledger
+        # Inside the transaction: a fresh database keeps no ledger, an upgraded 0.x one is rolled back too.
+        ensure_ledger(conn, schema, table, journal, MigrateOptions(lock_timeout=lock_timeout,
+                                                                    statement_timeout=statement_timeout))
         set_timeouts(conn, lock_timeout, statement_timeout, local=True)
-        batch = pending_entries(journal.entries, ledger.latest)
+        batch = pending_entries(journal, ledger)  # read before the upgrade: pending_entries predicts it
         tags = [m.tag for m in batch]
         plan = build_plan(batch, server_version=conn.info.server_version)
         for step in plan.steps:

@@ -3,8 +3,10 @@
 and statement timeouts, a plan for statements that cannot run in a transaction, per-statement progress and timings, and
 errors that name the file, statement, line and column.
 
-Same bookkeeping DDL, same pending rule, same ledger rows (hash, created_at = journal `when`; `name` on drizzle 1.0
-tables), so `drizzle-kit migrate` and neontui can be mixed freely.
+Same bookkeeping DDL, same pending rule, same ledger rows, so `drizzle-kit migrate` and neontui can be mixed freely:
+for a 0.x journal drizzle-orm 0.45's (hash, created_at = journal `when`, never `name`, even in a 1.0 table); for a 1.0
+folder layout drizzle-orm 1.0.0-rc.5's (the v1 table, its in-place upgrade of a 0.x table, then hash, created_at =
+folderMillis, name = the folder), after refusing what `drizzle-kit migrate` 1.0 refuses before it connects.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from psycopg import sql
 from neontui.core.db.blockers import Blocker, catalog_failure, describe, find_blockers
 from neontui.core.db.connect import connect, set_timeouts
 from neontui.core.db.url import parse_url
+from neontui.core.drizzle.folders import MIGRATION_FILE
 from neontui.core.drizzle.journal import Journal, Migration, check_nul_bytes
 from neontui.core.drizzle.ledger import Ledger, read_ledger, require_writable, table_identifier
-from neontui.core.drizzle.status import pending_entries
+from neontui.core.drizzle.pending import V1Upgrade, name_pending, pending_entries, predict_v1_upgrade
 from neontui.core.errors import ConfigError, ExitCode, NeontuiError
 from neontui.core.migrate.plan import Plan, PlannedStatement, Step, build_plan
 from neontui.core.sql.statements import line_column, touched_tables
@@ -194,21 +197,108 @@ def advisory_key(schema: str, table: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-def ensure_ledger(conn: psycopg.Connection, schema: str, table: str) -> None:
+# drizzle-orm 1.0.0-rc.5's bookkeeping table for a new database (pg-core/async/session.ts `migrate`).
+V1_TABLE_DDL = ("CREATE TABLE IF NOT EXISTS {} ( id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint, "
+                "name text, applied_at timestamp with time zone DEFAULT now() )")
+V0_TABLE_DDL = "CREATE TABLE IF NOT EXISTS {} ( id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint )"
+
+
+def ensure_ledger(conn: psycopg.Connection, schema: str, table: str, journal: Journal | None = None,
+                  options: MigrateOptions = DEFAULT_OPTIONS) -> V1Upgrade | None:
     """Check that this session may write the ledger (ledger.require_writable: one clear error with the GRANT before
-    anything runs), then drizzle's two bookkeeping statements, each skipped when its object exists: even with IF NOT
+    anything runs), then drizzle's bookkeeping statements, each skipped when its object exists: even with IF NOT
     EXISTS, CREATE SCHEMA needs the CREATE privilege on the database
     (docs/compatibility.md#drizzle-create-schema-privilege) and CREATE TABLE the CREATE privilege on the schema, which a
-    role that only records migrations need not have."""
+    role that only records migrations need not have.
+
+    For a 1.0 folder `journal` the table is drizzle 1.0's, and a 0.x table is upgraded in place first as rc.5 does
+    it; returns that upgrade (its `order` is the order the batch then runs in), else None. Call it under the lock."""
     access = require_writable(conn, schema, table)
+    v1 = journal is not None and journal.is_folders
     try:
         if not access.schema_exists:
             conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
         if not access.table_exists:
-            conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} ( id SERIAL PRIMARY KEY, hash text NOT NULL, "
-                                 "created_at bigint )").format(table_identifier(schema, table)))
+            conn.execute(sql.SQL(V1_TABLE_DDL if v1 else V0_TABLE_DDL).format(table_identifier(schema, table)))
     except psycopg.Error as exc:
         raise catalog_failure(conn, exc, f'create the ledger "{schema}"."{table}"', [(schema, table)]) from None
+    if v1 and journal is not None and access.table_exists and "name" not in access.columns:
+        return upgrade_ledger(conn, read_ledger(conn, schema, table), journal, options)
+    return None
+
+
+class LedgerUpgradeRefused(NeontuiError):
+    """A 0.x ledger holds rows that match no 1.0 migration folder: drizzle 1.0's upgrade throws on it."""
+
+
+def refuse_unmatched(ledger: Ledger, upgrade: V1Upgrade) -> None:
+    """LedgerUpgradeRefused (exit 3, before anything changed) when the v0→v1 upgrade would leave rows unnamed."""
+    if not upgrade.unmatched:
+        return
+    ids = ", ".join(str(i) for i in upgrade.unmatched)
+    raise LedgerUpgradeRefused(
+        f"the ledger {ledger.qualified_name} is a drizzle 0.x table, which drizzle 1.0 upgrades in place before it "
+        f"migrates, but {len(upgrade.unmatched)} of its rows (ids: {ids}) match no migration folder by created_at "
+        "second or by hash: drizzle-kit 1.0 migrate fails the same way (\"While upgrading your database migrations "
+        "table…\"); nothing was changed or applied",
+        hint="restore the missing migration folders (e.g. from git); if those migrations were removed on purpose, "
+             "check the schema and delete those ledger rows; neontui status lists them")
+
+
+def upgrade_ledger(conn: psycopg.Connection, ledger: Ledger, journal: Journal,
+                   options: MigrateOptions = DEFAULT_OPTIONS) -> V1Upgrade:
+    """drizzle-orm 1.0's upToV1 (up-migrations/pg.ts), statement for statement, in one transaction (a savepoint
+    inside the dry run's) with the run's lock and statement timeouts: add `name` and `applied_at`, then name each
+    row after the folder it matches, applied_at NULL (when it really ran is unknown). Unmatched rows refuse first."""
+    upgrade = predict_v1_upgrade(journal.entries, ledger.rows)
+    refuse_unmatched(ledger, upgrade)
+    target = table_identifier(ledger.schema, ledger.table)
+    # The run's limits for the session while it lasts (not SET LOCAL): a timeout's error then names the limit that
+    # fired and the session in the way, read after the transaction was rolled back.
+    session = conn.execute("select current_setting('lock_timeout'), current_setting('statement_timeout')").fetchone()
+    assert session is not None  # a select without FROM returns exactly one row
+    try:
+        set_timeouts(conn, options.lock_timeout, options.statement_timeout, local=False)
+        with conn.transaction():
+            conn.execute(sql.SQL('ALTER TABLE {} ADD COLUMN IF NOT EXISTS "name" text').format(target))
+            conn.execute(sql.SQL('ALTER TABLE {} ADD COLUMN IF NOT EXISTS "applied_at" timestamp with time zone '
+                                 "DEFAULT now()").format(target))
+            for row_id, name in upgrade.names.items():
+                conn.execute(sql.SQL('UPDATE {} SET "name" = %s, "applied_at" = NULL WHERE "id" = %s').format(target),
+                             (name, row_id))
+    except psycopg.Error as exc:
+        raise catalog_failure(conn, exc, f"upgrade the ledger {ledger.qualified_name} to drizzle 1.0's table",
+                              [(ledger.schema, ledger.table)]) from None
+    finally:
+        if not conn.broken:
+            set_timeouts(conn, *session, local=False)
+    return upgrade
+
+
+# journal.issues codes on which drizzle-kit 1.0 migrate stops before it connects (observed with rc.5), and the way out.
+REFUSED_ISSUES = {
+    "snapshot": "restore the folder's snapshot.json from git",
+    "snapshot-version": "run drizzle-kit up",
+    "broken-history": "restore the deleted migration folder from git",
+    "folder-name": f"rename the folder to <YYYYMMDDHHMMSS>_<name> (it holds {MIGRATION_FILE})",
+    "folder-order": "rename the folder so that it sorts after its parent",
+    "second-base": "delete one of the two first migrations and every migration after it, then drizzle-kit generate",
+}
+
+
+def check_runnable(journal: Journal) -> None:
+    """Refuse (exit 3, before the lock and the ledger) a 1.0 folder that `drizzle-kit migrate` 1.0 refuses: an
+    unreadable snapshot, a snapshot that needs `drizzle-kit up`, a history with a folder deleted from it, a second
+    first migration, a folder that sorts before its parent, a folder name that gives no created_at (folders.py
+    finds them; a folder without snapshot.json is not one: rc.5 migrates it)."""
+    if not journal.is_folders:
+        return
+    refused = [issue for issue in journal.issues if issue.code in REFUSED_ISSUES]
+    if refused:
+        first = refused[0]
+        more = f" (and {len(refused) - 1} more: neontui status lists them)" if len(refused) > 1 else ""
+        raise ConfigError(f"{journal.folder}: {first.message}{more}; nothing was run",
+                          hint=REFUSED_ISSUES[first.code])
 
 
 def migrate(url: str, journal: Journal, schema: str, table: str, options: MigrateOptions = DEFAULT_OPTIONS,
@@ -235,17 +325,19 @@ def run(conn: psycopg.Connection, journal: Journal, schema: str, table: str,
     if missing:  # drizzle reads every file before it starts, and fails the same way
         raise ConfigError(f"No file {missing[0]} found: nothing was applied")
     check_nul_bytes(journal.entries)  # before the lock and the ledger: libpq would drop the rest of such a file
+    check_runnable(journal)
     started = time.monotonic()
     waited = acquire_lock(conn, schema, table, options.lock_wait)
     try:
-        ensure_ledger(conn, schema, table)
+        upgrade = ensure_ledger(conn, schema, table, journal, options)
         ledger = read_ledger(conn, schema, table)
-        batch = pending_entries(journal.entries, ledger.latest)
+        # After its upgrade drizzle 1.0 runs the batch in the order the upgrade sorted the folders in.
+        batch = pending_entries(journal, ledger) if upgrade is None else name_pending(upgrade.order, ledger.rows)
         batch = batch[:limit] if limit is not None else batch
         check_reviewed(batch, expect)
         version = conn.info.server_version
         plan = build_plan(batch, per_migration=options.per_migration, server_version=version)
-        runner = _Runner(conn, ledger, options, on_event or (lambda _e: None))
+        runner = _Runner(conn, ledger, options, on_event or (lambda _e: None), with_name=journal.is_folders)
         for step in plan.steps:
             runner.step(step)
         return MigrateReport(runner.committed, plan, list(runner.timings.values()), time.monotonic() - started,
@@ -288,12 +380,13 @@ def lock_holder(conn: psycopg.Connection, key: int) -> str:
 
 
 class _Runner:
-    def __init__(self, conn: psycopg.Connection, ledger: Ledger, options: MigrateOptions,
-                 emit: EventHandler) -> None:
+    def __init__(self, conn: psycopg.Connection, ledger: Ledger, options: MigrateOptions, emit: EventHandler, *,
+                 with_name: bool) -> None:
+        """`with_name`: record the folder name, as drizzle 1.0 does; drizzle 0.45 (a journal) never writes it, even
+        into a table that has the column."""
         self.conn, self.options, self.emit = conn, options, emit
         self.committed: list[str] = []
         self.timings: dict[str, MigrationTiming] = {}
-        with_name = ledger.is_v1
         self.insert = sql.SQL('insert into {} ("hash", "created_at"{}) values (%s, %s{})').format(
             table_identifier(ledger.schema, ledger.table), sql.SQL(', "name"' if with_name else ""),
             sql.SQL(", %s" if with_name else ""))

@@ -41,7 +41,7 @@ def test_project_dir_as_first_argument_means_status(tmp_path, database_url):
     ("no-config", 3, "no drizzle.config"),
     ("missing-dir", 64, "does not exist"),
     ("bad-journal", 3, "_journal.json: invalid JSON at line 1"),
-    ("no-journal", 3, "no migrations journal"),
+    ("no-journal", 3, "no migrations: neither meta/_journal.json (drizzle 0.x) nor"),
     ("url-unset", 3, "DATABASE_URL is not set"),
     ("mysql-url", 3, "mysql://"),
     ("dialect", 3, "dialect: 'mysql'"),

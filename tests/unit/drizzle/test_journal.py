@@ -69,16 +69,22 @@ def test_reads_legacy_pg_journal_with_mixed_entry_versions_in_array_order(tmp_pa
 
 
 def test_reports_missing_unlisted_duplicate_and_pulled_files(tmp_path):
-    pulled = (b"-- Current sql file was generated after introspecting the database\n"
-              b"-- If you want to run this migration please uncomment this code before executing migrations\n/*\n*/")
+    header = (b"-- Current sql file was generated after introspecting the database\n"
+              b"-- If you want to run this migration please uncomment this code before executing migrations\n")
+    # As pull writes it: the breakpoint inside the comment leaves "/* CREATE TABLE a ();" unterminated.
+    two = b"CREATE TABLE a ();\n--> statement-breakpoint\nCREATE TABLE b ();"
+    pulled = header + b"/*\n" + two + b"\n*/"
     out = make_folder(tmp_path, [entry(0, "0000_a", 1000), entry(1, "0001_gone", 2000), entry(2, "0000_a", 3000),
-                                 entry(3, "0003_pull", 4000)],
-                      {"0000_a": b"SELECT 1;", "0003_pull": pulled, "0099_stray": b"SELECT 2;"})
+                                 entry(3, "0003_pull", 4000), entry(4, "0004_uncommented", 5000)],
+                      {"0000_a": b"SELECT 1;", "0003_pull": pulled, "0099_stray": b"SELECT 2;",
+                       "0004_uncommented": header + two})
     journal = read_journal(out)
     missing = journal.entries[1]
     assert not missing.exists and missing.hash is None and missing.statements == []
     assert [p.name for p in journal.unlisted_files] == ["0099_stray.sql"]
     assert {i.code for i in journal.issues} == {"duplicate-tag", "pulled-file"}
+    # Only the file that still fails is reported: the header alone decides nothing.
+    assert [i.tag for i in journal.issues if i.code == "pulled-file"] == ["0003_pull"]
 
 
 def test_invalid_utf8_file_is_flagged_not_fatal(tmp_path):

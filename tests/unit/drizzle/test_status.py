@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from neontui.core.drizzle.journal import drizzle_hash, read_journal
-from neontui.core.drizzle.status import State, compute_status, pending_entries
+from neontui.core.drizzle.pending import high_water_pending
+from neontui.core.drizzle.status import State, compute_status
 from neontui.core.errors import ExitCode
 from tests.factories import entry, ledger, make_folder
 
@@ -34,7 +35,7 @@ def states(status) -> list[tuple[str | None, str]]:
     ((("x", 3000), ("y", None)), ["0000_a", "0001_b", "0002_c"]),  # NULL sorts first under DESC, Number(null) = 0
 ])
 def test_pending_rule_matches_drizzle(journal, rows, expected):
-    assert [e.tag for e in pending_entries(journal.entries, ledger(*rows).latest)] == expected
+    assert [e.tag for e in high_water_pending(journal.entries, ledger(*rows).latest)] == expected
 
 
 def test_fresh_database_everything_pending(journal):
