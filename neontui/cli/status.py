@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 from neontui.cli import project
 from neontui.cli.output import note, painter, print_json
 from neontui.cli.parser import Subparsers, add_project_args
-from neontui.core.display import STATE_SYMBOLS, endpoint_kind
+from neontui.core.display import STATE_SYMBOLS, drizzle_line, endpoint_kind, ledger_kind
 from neontui.core.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -46,10 +46,10 @@ def print_status(overview: Overview, out: TextIO) -> None:
     db, status, ledger = overview.server, overview.status, overview.status.ledger
     target = overview.target
     out.write(f"project   {overview.project.config.path}\n"
+              f"drizzle   {drizzle_line(overview.journal.layout, overview.drizzle)}\n"
               f"database  {target.display_target()} · {endpoint_kind(db.is_neon, target.is_pooled)} {db.version} · "
               f"user {db.user}\n"
-              f"ledger    {ledger.qualified_name} · "
-              + (f"{len(ledger.rows)} rows" if ledger.exists else "not created yet (fresh database)") + "\n")
+              f"ledger    {ledger.qualified_name} · {ledger_kind(ledger.exists, ledger.is_v1, len(ledger.rows))}\n")
     if overview.direct_switch:
         out.write(f"endpoint  {overview.direct_switch}\n")
     out.write("\n")

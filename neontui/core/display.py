@@ -7,7 +7,7 @@ summary shown before a production run is confirmed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from neontui.core.drizzle.journal import Migration
@@ -32,6 +32,23 @@ def finding_notes(finding: Finding) -> list[tuple[str, str]]:
     """(name, text) in reading order: the lock it takes (and what that blocks), why it matters, what to do."""
     notes = [("lock", finding.lock + (f"; blocks {finding.blocks}" if finding.blocks else ""))] if finding.lock else []
     return [*notes, ("why", finding.explanation), ("help", finding.help)]
+
+
+def drizzle_line(layout: str, versions: dict[str, Any] | None) -> str:
+    """The migrations' layout and the installed kit, e.g. "drizzle 1.0 folders · drizzle-kit 1.0.0-rc.5", with the
+    mismatch between the two when there is one (`versions`: kit.versions.KitVersions.to_json())."""
+    text = "drizzle 1.0 folders (one per migration)" if layout == "folders" else "drizzle 0.x journal"
+    if versions is None:
+        return f"{text} · drizzle-kit not installed"
+    text += f" · drizzle-kit {versions.get('drizzle_kit')}"
+    return text + (f" · {versions['mismatch']}" if versions.get("mismatch") else "")
+
+
+def ledger_kind(exists: bool, is_v1: bool, rows: int) -> str:
+    """"3 rows, drizzle 1.0 table" or "not created yet (fresh database)"."""
+    if not exists:
+        return "not created yet (fresh database)"
+    return f"{rows} rows, drizzle {'1.0' if is_v1 else '0.x'} table"
 
 
 def endpoint_kind(is_neon: bool, is_pooled: bool, *, for_migrations: bool = False) -> str:

@@ -103,6 +103,10 @@ def test_layout_and_fresh_database(project, database_url, capsys):
     assert doc["ledger"]["version"] == 1 and doc["ledger"]["format"] == "1.0"
     assert [s for _, s in states(doc)] == ["applied"] * 5
     assert [m["ledger"]["name"] for m in doc["migrations"]] == names
+    assert main(["status", str(project)]) == 0
+    text = capsys.readouterr().out
+    assert "drizzle   drizzle 1.0 folders (one per migration) · drizzle-kit 1.0.0-rc.5\n" in text
+    assert "5 rows, drizzle 1.0 table" in text
 
 
 def test_pending_tail(project, database_url, capsys):

@@ -18,7 +18,7 @@ from neontui.core.drizzle.layout import read_migrations
 from neontui.core.migrate.migrator import LedgerUpgradeRefused, run
 from tests.drizzle_env import run_drizzle_kit
 from tests.drizzle_project import STEPS, generate_all, journal_data, write_journal, write_project
-from tests.helpers import assert_one_line_error, neontui
+from tests.helpers import assert_one_line_error, neontui, status_json
 
 pytestmark = pytest.mark.drizzle
 
@@ -127,12 +127,20 @@ def _spread_whens(root: Path) -> None:
     write_journal(root, data)
 
 
-def test_a_0x_ledger_is_upgraded_in_place_like_rc5(upgraded_0x):
+def test_a_0x_ledger_is_upgraded_in_place_like_rc5(upgraded_0x, capsys):
     root, (native, kit_engine, theirs) = upgraded_0x
     with psycopg.connect(native) as conn:
         old = conn.execute("select id, hash, created_at from drizzle.__drizzle_migrations order by id").fetchall()
     assert len(old) == 3 and any(c % 1000 for _, _, c in old)  # 0.31 recorded the journal's milliseconds
     names = folders(root)
+    # status predicts the upgrade and exactly what rc.5 then applies
+    code, doc = status_json(root, capsys, "--url", theirs)
+    assert code == 1 and doc["ledger"]["version"] == 0 and doc["summary"]["problems"] == []
+    assert doc["ledger"]["upgrade"] == {"names": {str(i + 1): n for i, n in enumerate(names[:3])}, "unmatched": [],
+                                        "throws": False}
+    assert [(m["tag"], m["state"]) for m in doc["migrations"]] == [(n, "applied") for n in names[:3]] + [
+        (n, "pending") for n in names[3:]]
+    assert doc["summary"]["would_run_next"] == names[3:]
     assert f"applied 2: {', '.join(names[3:])}" in neontui_migrate(root, native)
     assert f"applied 2: {', '.join(names[3:])}" in neontui_migrate(root, kit_engine, "--engine", "drizzle-kit")
     kit_migrate(root, theirs)
@@ -143,11 +151,13 @@ def test_a_0x_ledger_is_upgraded_in_place_like_rc5(upgraded_0x):
     assert schema(native) == schema(theirs)
 
 
-def test_unmatched_0x_rows_refuse_like_rc5(upgraded_0x):
+def test_unmatched_0x_rows_refuse_like_rc5(upgraded_0x, capsys):
     root, (native, _, theirs) = upgraded_0x
     for url in (native, theirs):
         with psycopg.connect(url) as conn:
             conn.execute("insert into drizzle.__drizzle_migrations (hash, created_at) values ('gone', 1000)")
+    code, doc = status_json(root, capsys, "--url", theirs)
+    assert code == 2 and doc["ledger"]["upgrade"]["unmatched"] == [4] and doc["summary"]["would_run_next"] == []
     refused = run_drizzle_kit(root, "migrate", env={"DATABASE_URL": theirs})
     assert refused.returncode == 1 and UPGRADE_REFUSED in refused.stdout + refused.stderr
     with connect(native) as conn, pytest.raises(LedgerUpgradeRefused) as failure:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from neontui.core.drizzle.journal import Journal
+from neontui.core.drizzle.journal import Journal, Migration
 from neontui.core.drizzle.ledger import Ledger, LedgerRow
 from neontui.core.drizzle.pending import V1Upgrade, pending_entries, predict_v1_upgrade
 from neontui.core.errors import ExitCode
@@ -77,6 +77,7 @@ class Status:
     ledger: Ledger
     # A 0.x ledger under 1.0 folders: what the first 1.0 migrate will do to it (None otherwise).
     upgrade: V1Upgrade | None = None
+    pending: list[Migration] = field(default_factory=list)  # would_run_next's migrations, in the order they run
 
     @property
     def counts(self) -> dict[str, int]:
@@ -162,7 +163,8 @@ def _journal_status(journal: Journal, ledger: Ledger) -> Status:
 
     _ledger_only(ledger, matched_rows, items, problems)
     _unlisted(journal, items, problems)
-    return Status(migrations=items, would_run_next=[e.tag for e in pending], problems=problems, ledger=ledger)
+    return Status(migrations=items, would_run_next=[e.tag for e in pending], problems=problems, ledger=ledger,
+                  pending=pending)
 
 
 def _folders_status(journal: Journal, ledger: Ledger) -> Status:
@@ -211,7 +213,7 @@ def _folders_status(journal: Journal, ledger: Ledger) -> Status:
     _ledger_only(ledger, matched, items, problems)
     _unlisted(journal, items, problems)
     return Status(migrations=items, would_run_next=[e.tag for e in pending], problems=problems, ledger=ledger,
-                  upgrade=upgrade)
+                  upgrade=upgrade, pending=pending)
 
 
 def _original(ledger: Ledger, row: LedgerRow) -> LedgerRow:

@@ -36,6 +36,7 @@ from neontui.core.drizzle.folders import (
     ORIGIN_ID,
     Snapshot,
     folder_millis,
+    locale_key,
     read_snapshot,
 )
 from neontui.core.drizzle.journal import Journal, Migration, read_journal, read_regular_file
@@ -171,9 +172,8 @@ def folder_name(tag: str, when: int) -> str | None:
 
 
 def sorts_after(folder: str, parent: str) -> bool:
-    """`up`'s `folder > parent && folder.localeCompare(parent) > 0`; ICU's collation is approximated by a
-    case-insensitive comparison (the only difference that matters for names drizzle-kit writes)."""
-    return folder > parent and (folder.casefold(), folder) > (parent.casefold(), parent)
+    """`up`'s `folder > parent && folder.localeCompare(parent) > 0`, with folders.locale_key for localeCompare."""
+    return folder > parent and locale_key(folder) > locale_key(parent)
 
 
 def preview(out_dir: Path) -> Preview:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 class Pending:
     journal: Journal  # as read for this review: the run applies exactly these files
     overview: Overview  # the whole status (journal against ledger) this pending set came from
-    migrations: list[Migration]  # what drizzle would run next, in journal order
+    migrations: list[Migration]  # what drizzle would run next, in the order it runs them
     sources: list[Source]
     server_version: int
     database: str  # the connected database's name (what a production confirmation asks to type)
@@ -34,8 +34,7 @@ def pending_sources(project: Project, *, with_columns: bool = True,
     from neontui.core.drizzle.overview import load_overview
 
     overview = load_overview(project, on_retry=on_retry, deadline=deadline)
-    next_tags = set(overview.status.would_run_next)
-    migrations = [e for e in overview.journal.entries if e.tag in next_tags]
+    migrations = list(overview.status.pending)
     sources = [Source(e.tag, e.text, str(e.path)) for e in migrations if e.text is not None]
     pending = Pending(overview.journal, overview, migrations, sources, overview.server.version_num,
                       overview.server.database, {})
