@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -70,10 +71,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(exc.one_line(), exc.exit_code, json_mode, kind=getattr(exc, "kind", None))
     except KeyboardInterrupt:
         return fail("interrupted", ExitCode.INTERRUPTED, json_mode)
+    except BrokenPipeError:
+        return _reader_went_away()
     except Exception as exc:  # the last line of defence: a report file instead of a traceback
         report = write_crash_report(exc)
         where = f"; details in {report}" if report else ""
         return fail(f"internal error: {type(exc).__name__}: {exc}{where}", ExitCode.INTERNAL, json_mode)
+
+
+def _reader_went_away() -> int:
+    """stdout's reader closed the pipe (`neontui status | head`): stop quietly, as a shell tool would on SIGPIPE.
+    stdout is pointed at /dev/null so the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 128 + signal.SIGPIPE
 
 
 def _exit_on_termination() -> None:

@@ -141,3 +141,23 @@ def test_demo_install_makes_drizzle_kit_actions_work(tmp_path):
     assert (demo.project_dir / "node_modules" / ".bin" / "drizzle-kit").exists()
     result = check(load_project(demo.project_dir), on_event=lambda _e: None)
     assert result.ok and result.summary == "the migrations folder is consistent"
+
+
+def test_a_reader_that_closes_the_pipe_stops_output_quietly(tmp_path, database_url):
+    """`neontui status | head -1`: the rest of the output is dropped, with no internal error and no crash report."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.factories import sql_project
+
+    root = sql_project(tmp_path / "many", {f"{n:04d}_step": b"SELECT 1;" for n in range(1500)})  # > a pipe's 64 KiB
+    env = {**os.environ, "DATABASE_URL": database_url, "XDG_STATE_HOME": str(tmp_path / "state")}
+    proc = subprocess.Popen([sys.executable, "-m", "neontui", "status", str(root)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    assert proc.stdout is not None and proc.stdout.readline().startswith(b"project")
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 141, err
+    assert b"internal error" not in err and b"Traceback" not in err
+    assert not list((tmp_path / "state").rglob("crash-*.txt"))
