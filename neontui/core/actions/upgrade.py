@@ -335,14 +335,16 @@ def report_lines(report: UpgradeReport) -> list[str]:
         return [f"{out}: already the drizzle 1.0 layout (one folder per migration): nothing to upgrade"]
     lines = [f"{out}: drizzle 0.x journal → drizzle 1.0 folders (drizzle-kit up, {KIT_V1})",
              f"drizzle-kit {report.kit_version or 'not installed'}"
-             + ("" if report.kit_is_v1 else f": --apply needs the 1.0 line: {install_hint(report.project)}"), ""]
+             + ("" if report.kit_is_v1 else f": --apply needs the 1.0 line: {install_hint(report.project)}")]
+    # What needs a decision comes first; the long list of renames after it (a real project has hundreds).
+    lines += _problem_lines(report)
+    lines += _database_lines(report)
+    lines += ["", f"migrations ({len(plan.moves)}): journal tag → folder"]
     width = max((len(m.tag) for m in plan.moves), default=0)
     for m in plan.moves:
         converted = f"snapshot v{m.snapshot.version} → v9" if m.snapshot.id else "no usable snapshot"
         lines.append(f"  {m.tag:<{width}}  →  {m.folder or '?'}/  ({m.lost_ms} ms lost, {converted})")
-    lines += _problem_lines(report)
-    lines += _database_lines(report)
-    return lines
+    return lines + _result_lines(report)
 
 
 def _problem_lines(report: UpgradeReport) -> list[str]:
@@ -373,6 +375,11 @@ def _database_lines(report: UpgradeReport) -> list[str]:
         lines.append(f"  {db.name} ({db.target}): {rows} ledger row(s), {len(db.names)} mapped, "
                      f"{len(db.pending)} pending after the upgrade")
         lines += [f"  ✗ {problem}" for problem in db.problems]
+    return lines
+
+
+def _result_lines(report: UpgradeReport) -> list[str]:
+    lines: list[str] = []
     if report.result is not None:
         lines += ["", f"drizzle-kit up: {report.result.summary}"]
         lines += [f"  ✗ {failure}" for failure in report.verify]

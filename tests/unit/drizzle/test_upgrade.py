@@ -186,6 +186,8 @@ def test_cli_text_preview_and_repair(tmp_path, monkeypatch, capsys):
     assert main(["upgrade", str(tmp_path), "--apply"]) == 2  # refused before the kit is even looked at
     text = capsys.readouterr().out
     assert "✗ deleted-parent (repairable): 0001_add_email" in text and "run with --repair" in text
+    # what needs a decision comes before the (on real projects, hundreds of lines long) list of renames
+    assert text.index("✗ deleted-parent") < text.index("databases:") < text.index("migrations (3): journal tag")
     assert main(["upgrade", str(tmp_path), "--repair"]) == 0
     text = capsys.readouterr().out
     assert "snapshot repair written:" in text and "relinked: meta/0001_snapshot.json" in text
