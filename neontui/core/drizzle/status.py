@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from neontui.core.drizzle.folders import locale_key
 from neontui.core.drizzle.journal import Journal, Migration
 from neontui.core.drizzle.ledger import Ledger, LedgerRow
 from neontui.core.drizzle.pending import V1Upgrade, pending_entries, predict_v1_upgrade
@@ -187,7 +188,8 @@ def _folders_status(journal: Journal, ledger: Ledger) -> Status:
     pending = pending_entries(journal, ledger)
     pending_tags = {e.tag for e in pending}
     by_name = {r.name: r for r in rows if r.name is not None}
-    newest_applied = max((e.tag for e in journal.entries if e.tag in by_name), default=None)
+    # entries are in the migrator's order, so the last applied one is the newest
+    newest_applied = next((e.tag for e in reversed(journal.entries) if e.tag in by_name), None)
     matched: set[int] = set()
     for entry in journal.entries:
         item = MigrationStatus(state=State.PENDING, tag=entry.tag, when=entry.when, hash=entry.hash,
@@ -224,7 +226,7 @@ def _pending_notes(tag: str, file_hash: str | None, newest_applied: str | None, 
                    item: MigrationStatus, problems: list[Problem], matched: set[int]) -> None:
     """Why a pending 1.0 folder is pending when it might look applied: an older folder than the newest applied one
     (it runs, out of order), or a row with its hash but no name (drizzle runs it again)."""
-    if newest_applied is not None and tag < newest_applied:
+    if newest_applied is not None and locale_key(tag) < locale_key(newest_applied):
         item.notes.append(f"out of order: older than {newest_applied}, which is applied; drizzle 1.0 runs it anyway "
                           "(0.x would have skipped it)")
     unnamed = next((r for r in rows if r.name is None and r.hash == file_hash), None)
