@@ -19,7 +19,7 @@ from tests.helpers import TEST_DATABASE_ENV
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     # Before any fixture of the test, session-scoped ones (drizzle_template) included.
-    allow_npm(item.get_closest_marker("drizzle") is not None)
+    allow_npm(any(item.get_closest_marker(marker) is not None for marker in ("drizzle", "neon_api")))
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,8 @@
 
 Two lines, each a pinned fixture with its committed lockfile: 0.31 (drizzle-kit 0.31.11, drizzle-orm 0.45.4) in
 `drizzle_fixture/` and 1.0 (1.0.0-rc.5) in `drizzle_fixture_v1/`. `python -m tests.drizzle_env` installs both ahead of
-the test run (.ci/run does this).
+the test run (.ci/run does this), together with a third fixture, `neon_api_fixture/` (`@neondatabase/api-client`
+2.7.3), which ships Neon's published OpenAPI spec for tests/neon_server.py.
 """
 
 from __future__ import annotations
@@ -19,7 +20,11 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-FIXTURES = {"0.31": Path(__file__).parent / "drizzle_fixture", "1.0": Path(__file__).parent / "drizzle_fixture_v1"}
+FIXTURES = {"0.31": Path(__file__).parent / "drizzle_fixture", "1.0": Path(__file__).parent / "drizzle_fixture_v1",
+            "neon-api": Path(__file__).parent / "neon_api_fixture"}
+# The file a fixture's users need, whose presence says it was installed (drizzle-kit's bin link for the kit lines).
+_READY = {"neon-api": Path("@neondatabase") / "api-client" / "public-v2-for-users.gen.yaml"}
+_KIT = Path(".bin") / "drizzle-kit"
 INSTALL_TIMEOUT = 600
 RUN_TIMEOUT = 120
 # drizzle-kit's rename prompt; answering Down+Enter picks the first rename candidate
@@ -46,21 +51,23 @@ def allow_npm(allowed: bool) -> None:
 
 
 def node_modules(line: str = "0.31") -> Path:
-    """Install the pinned drizzle-kit/drizzle-orm/pg of one line ("0.31" or "1.0") once (file-locked) and return its
-    node_modules. Refused to a test not marked `drizzle` even when the cache is warm, so that it fails alike on a
-    fresh machine."""
+    """Install the pinned drizzle-kit/drizzle-orm/pg of one line ("0.31" or "1.0"), or the Neon API spec
+    ("neon-api"), once (file-locked) and return its node_modules. Refused to a test not marked `drizzle` (or
+    `neon_api`) even when the cache is warm, so that it fails alike on a fresh machine."""
     if not _npm_allowed:
-        raise RuntimeError("this test uses drizzle-kit from npm: mark it @pytest.mark.drizzle")
+        raise RuntimeError("this test uses drizzle-kit from npm: mark it @pytest.mark.drizzle "
+                           "(@pytest.mark.neon_api for the Neon API spec)")
     target = cache_dir(line)
     modules = target / "node_modules"
-    if (modules / ".bin" / "drizzle-kit").exists():
+    ready = modules / _READY.get(line, _KIT)
+    if ready.exists():
         return modules
     if shutil.which("npm") is None:
         raise RuntimeError("npm is not installed: the drizzle-kit compatibility tests need node and npm")
     target.mkdir(parents=True, exist_ok=True)
     with open(target / ".install.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (modules / ".bin" / "drizzle-kit").exists():
+        if not ready.exists():
             for name in ("package.json", "package-lock.json"):
                 shutil.copy(FIXTURES[line] / name, target / name)
             subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=target,
@@ -118,5 +125,5 @@ def _env(extra: Mapping[str, str] | None) -> dict[str, str]:
 if __name__ == "__main__":
     for kit_line in FIXTURES:
         started = time.monotonic()
-        print(f"drizzle-kit {kit_line} fixture ready in {node_modules(kit_line)} ({time.monotonic() - started:.1f}s)",
+        print(f"npm fixture {kit_line} ready in {node_modules(kit_line)} ({time.monotonic() - started:.1f}s)",
               file=sys.stderr)

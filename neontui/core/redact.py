@@ -22,6 +22,9 @@ _KEYWORD_PASSWORD = re.compile(
     r"(?:E?'(?:[^']|'')*'|\"[^\"]*\"|[^\s&;,\"']+)",
     re.IGNORECASE,
 )
+# An HTTP bearer token (the Neon API key) wherever a header is echoed: `Authorization: Bearer …`. Only a token-like
+# word of 8+ characters, so that prose ("the bearer of …") is left alone.
+_BEARER_TOKEN = re.compile(r"(?P<head>\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE)
 
 # Shorter registered secrets are not replaced as free text: masking every "ab" would garble output,
 # and the URL/keyword patterns above still catch them in their usual places.
@@ -44,7 +47,7 @@ def display_text(text: str) -> str:
 
 
 def remember_secret(secret: str | None) -> None:
-    """Register a password (as written in a URL, possibly percent-encoded) for masking anywhere."""
+    """Register a password (as written in a URL, possibly percent-encoded) or an API key for masking anywhere."""
     if not secret:
         return
     for form in {secret, unquote(secret)}:
@@ -58,6 +61,7 @@ def redact(text: str) -> str:
         return text
     text = _URL_PASSWORD.sub(lambda m: f"{m['head']}{MASK}@" if m["pw"] else m[0], text)
     text = _KEYWORD_PASSWORD.sub(lambda m: f"{m['head']}{MASK}", text)
+    text = _BEARER_TOKEN.sub(lambda m: f"{m['head']}{MASK}", text)
     for secret in sorted(_known_secrets, key=len, reverse=True):
         if secret in text:
             text = text.replace(secret, MASK)

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg import conninfo as pg_conninfo
 from psycopg.rows import tuple_row
 
 from neontui.core.db.connect import left_as_found
+from neontui.core.db.pg_client import libpq_target_without_password, mismatch_from_stderr
 from neontui.core.db.url import DbUrl, direct_url, parse_url
 from neontui.core.errors import NeontuiError
 from neontui.core.redact import redact
@@ -134,21 +134,6 @@ def take_restore_point(conn: psycopg.Connection, url: DbUrl) -> RestorePoint:
     )
 
 
-def libpq_target_without_password(url: str) -> tuple[str, str | None]:
-    """A libpq connection string for `url` without its password, and the password (None when there is none).
-
-    libpq itself splits the URL (psycopg's conninfo_to_dict), so every host, port and parameter survives exactly
-    as libpq would read it; only `password` is dropped, to be passed through PGPASSWORD instead of argv.
-    """
-    parsed = parse_url(url)  # validates, and registers the password with redact()
-    try:
-        params = pg_conninfo.conninfo_to_dict(parsed.raw)
-    except psycopg.Error as exc:  # parse_url already vetted it with libpq; kept for a one-line error anyway
-        raise NeontuiError(f"invalid database URL: {' '.join(str(exc).split())}") from None
-    params.pop("password", None)
-    return pg_conninfo.make_conninfo(**{k: str(v) for k, v in params.items()}), parsed.password
-
-
 def schema_dump(url: str, dest: Path, *, timeout: float = 120) -> Path | None:
     """`pg_dump --schema-only --no-owner` of the database into `dest`; None when pg_dump is not installed.
 
@@ -191,13 +176,10 @@ def schema_dump(url: str, dest: Path, *, timeout: float = 120) -> Path | None:
 
 
 def _dump_failure(stderr: str, returncode: int, shown: str) -> str:
+    # pg_dump refuses servers newer than itself: which versions, and what to install (db.pg_client says it).
+    if (mismatch := mismatch_from_stderr(stderr, shown)) is not None:
+        return mismatch.one_line()
     lines = [" ".join(line.split()) for line in redact(stderr).splitlines() if line.strip()]
-    text = " ".join(lines)
-    if "server version mismatch" in text:
-        # pg_dump refuses servers newer than itself: say which versions, and what to install.
-        versions = "; ".join(line.removeprefix("pg_dump: detail: ") for line in lines if "version:" in line)
-        return (f"pg_dump cannot dump {shown}: server version mismatch ({versions}); "
-                "install a pg_dump at least as new as the server")
     errors = [line.removeprefix("pg_dump: error: ") for line in lines if "error" in line]
     first = errors[0] if errors else lines[0] if lines else ""
     return f"pg_dump of {shown} failed (exit {returncode}): {first or 'no error output'}"
