@@ -22,17 +22,23 @@ from neontui.core.drizzle.ledger import Ledger, LedgerRow
 def pending_entries(journal: Journal, ledger: Ledger | None) -> list[Migration]:
     """The migrations drizzle would run next, in the order it runs them; `ledger` None or absent is a fresh
     database. For a 1.0 folder on a 0.x ledger whose upgrade would throw, nothing runs: []."""
-    exists = ledger is not None and ledger.exists
     if not journal.is_folders:
+        exists = ledger is not None and ledger.exists
         return high_water_pending(journal.entries, ledger.latest if exists and ledger else None)
-    if not exists or ledger is None:
-        return list(journal.entries)
+    return folder_plan(journal, ledger)[0]
+
+
+def folder_plan(journal: Journal, ledger: Ledger | None) -> tuple[list[Migration], V1Upgrade | None]:
+    """drizzle 1.0 on folders: what runs next, and the in-place upgrade a 0.x ledger gets first (None on a v1 or
+    absent ledger). The upgrade is predicted once here for status and the run alike."""
+    if ledger is None or not ledger.exists:
+        return list(journal.entries), None
     if ledger.is_v1:
-        return name_pending(journal.entries, ledger.rows)
+        return name_pending(journal.entries, ledger.rows), None
     upgrade = predict_v1_upgrade(journal.entries, ledger.rows)
     if upgrade.unmatched:
-        return []
-    return name_pending(upgrade.order, upgrade.upgraded_rows(ledger.rows))
+        return [], upgrade
+    return name_pending(upgrade.order, upgrade.upgraded_rows(ledger.rows)), upgrade
 
 
 def high_water_pending(entries: Sequence[Migration], latest: LedgerRow | None) -> list[Migration]:

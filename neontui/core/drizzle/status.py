@@ -14,7 +14,7 @@ from typing import Any
 from neontui.core.drizzle.folders import locale_key
 from neontui.core.drizzle.journal import Journal, Migration
 from neontui.core.drizzle.ledger import Ledger, LedgerRow
-from neontui.core.drizzle.pending import V1Upgrade, pending_entries, predict_v1_upgrade
+from neontui.core.drizzle.pending import V1Upgrade, folder_plan, pending_entries
 from neontui.core.errors import ExitCode
 
 STATUS_SCHEMA_VERSION = 1
@@ -172,22 +172,23 @@ def _folders_status(journal: Journal, ledger: Ledger) -> Status:
     """drizzle 1.0: each folder by name against the ledger (after the in-place upgrade a 0.x ledger gets first)."""
     items: list[MigrationStatus] = []
     problems: list[Problem] = []
-    rows = list(ledger.rows)
-    upgrade = None
-    if ledger.exists and not ledger.is_v1:
-        upgrade = predict_v1_upgrade(journal.entries, rows)
-        if upgrade.unmatched:
-            ids = ", ".join(str(i) for i in upgrade.unmatched)
-            problems.append(Problem(
-                "upgrade-unmatched",
-                f"the ledger is drizzle 0.x's: the first drizzle 1.0 migrate names each row after its folder, and "
-                f"row(s) id {ids} match no folder, so it throws (\"missing from the local environment\") before "
-                "running anything; restore the missing folders, or delete those rows once you know why they are "
-                "there"))
-        rows = upgrade.upgraded_rows(rows)
-    pending = pending_entries(journal, ledger)
+    pending, upgrade = folder_plan(journal, ledger)
+    rows = list(ledger.rows) if upgrade is None else upgrade.upgraded_rows(ledger.rows)
+    if upgrade is not None and upgrade.unmatched:
+        ids = ", ".join(str(i) for i in upgrade.unmatched)
+        problems.append(Problem(
+            "upgrade-unmatched",
+            f"the ledger is drizzle 0.x's: the first drizzle 1.0 migrate names each row after its folder, and "
+            f"row(s) id {ids} match no folder, so it throws (\"missing from the local environment\") before "
+            "running anything; restore the missing folders, or delete those rows once you know why they are "
+            "there"))
     pending_tags = {e.tag for e in pending}
     by_name = {r.name: r for r in rows if r.name is not None}
+    recorded = {r.id: r for r in ledger.rows}  # as the table holds them now (before any upgrade)
+    unnamed: dict[str | None, LedgerRow] = {}  # the first row without a name per hash: drizzle 1.0 matches nothing
+    for r in rows:
+        if r.name is None:
+            unnamed.setdefault(r.hash, r)
     # entries are in the migrator's order, so the last applied one is the newest
     newest_applied = next((e.tag for e in reversed(journal.entries) if e.tag in by_name), None)
     matched: set[int] = set()
@@ -197,8 +198,8 @@ def _folders_status(journal: Journal, ledger: Ledger) -> Status:
         row = by_name.get(entry.tag)
         if row is not None:
             matched.add(row.id)
-            item.record(_original(ledger, row))
-            if row.name != _original(ledger, row).name:
+            item.record(recorded[row.id])
+            if upgrade is not None:
                 item.notes.append(f"the 1.0 upgrade names ledger row id {row.id} after this folder")
             item.state = State.APPLIED if row.hash == entry.hash else State.EDITED
             if item.state is State.EDITED:
@@ -207,7 +208,7 @@ def _folders_status(journal: Journal, ledger: Ledger) -> Status:
                                                   f"{_short(entry.hash)}, ledger {_short(row.hash)}); drizzle will "
                                                   "not run it again", entry.tag))
         elif entry.tag in pending_tags:
-            _pending_notes(entry.tag, entry.hash, newest_applied, rows, item, problems, matched)
+            _pending_notes(entry.tag, newest_applied, unnamed.get(entry.hash), item, problems, matched)
         items.append(item)
     for folder in journal.folders.empty_folders if journal.folders else ():
         items.append(MigrationStatus(state=State.MISSING_FILE, tag=folder.name,
@@ -218,18 +219,13 @@ def _folders_status(journal: Journal, ledger: Ledger) -> Status:
                   upgrade=upgrade, pending=pending)
 
 
-def _original(ledger: Ledger, row: LedgerRow) -> LedgerRow:
-    return next((r for r in ledger.rows if r.id == row.id), row)
-
-
-def _pending_notes(tag: str, file_hash: str | None, newest_applied: str | None, rows: list[LedgerRow],
-                   item: MigrationStatus, problems: list[Problem], matched: set[int]) -> None:
+def _pending_notes(tag: str, newest_applied: str | None, unnamed: LedgerRow | None, item: MigrationStatus,
+                   problems: list[Problem], matched: set[int]) -> None:
     """Why a pending 1.0 folder is pending when it might look applied: an older folder than the newest applied one
     (it runs, out of order), or a row with its hash but no name (drizzle runs it again)."""
     if newest_applied is not None and locale_key(tag) < locale_key(newest_applied):
         item.notes.append(f"out of order: older than {newest_applied}, which is applied; drizzle 1.0 runs it anyway "
                           "(0.x would have skipped it)")
-    unnamed = next((r for r in rows if r.name is None and r.hash == file_hash), None)
     if unnamed is not None:
         matched.add(unnamed.id)
         item.record(unnamed)
