@@ -38,9 +38,9 @@ from neontui.core.gate.environment import same_target
 from neontui.core.gate.settings import Settings, load_settings
 from neontui.core.kit import commands
 from neontui.core.kit.commands import EventSink, KitResult
-from neontui.core.kit.prereqs import detect_package_manager, dev_install_command, find_drizzle_kit
+from neontui.core.kit.prereqs import TESTED_DRIZZLE_V1, detect_package_manager, dev_install_command, find_drizzle_kit
 
-KIT_V1 = "1.0.0-rc.5"  # the 1.0 release neontui's upgrade is tested with
+KIT_V1 = TESTED_DRIZZLE_V1  # the 1.0 release neontui's upgrade is tested with
 # The folders.py issue codes of a history drizzle-kit 1.0 migrate refuses.
 HISTORY_CODES = ("snapshot", "snapshot-version", "broken-history", "second-base", "folder-order", "folder-name")
 PROJECT_DATABASE = "project"  # the label of the project's own URL (config, .env or --url)

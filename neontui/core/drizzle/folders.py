@@ -101,9 +101,10 @@ def has_folders(out_dir: Path) -> list[Path]:
     return [c for c in children if c.is_dir() and ((c / MIGRATION_FILE).exists() or (c / SNAPSHOT_FILE).exists())]
 
 
-def read_folders(out_dir: Path) -> Folders:
-    """Every 1.0 migration folder in `out_dir`, in the order drizzle-orm 1.0 applies them."""
-    candidates = has_folders(out_dir)
+def read_folders(out_dir: Path, candidates: list[Path] | None = None) -> Folders:
+    """Every 1.0 migration folder in `out_dir`, in the order drizzle-orm 1.0 applies them; `candidates`: what
+    has_folders already found there (layout detection lists the folder once)."""
+    candidates = has_folders(out_dir) if candidates is None else candidates
     entries: list[Migration] = []
     empty: list[Path] = []
     snapshots: dict[str, Snapshot] = {}

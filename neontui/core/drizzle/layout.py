@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from neontui.core.drizzle.folders import MIGRATION_FILE, has_folders, read_folders
-from neontui.core.drizzle.journal import JOURNAL_RELPATH, Journal, read_journal
+from neontui.core.drizzle.journal import JOURNAL_RELPATH, Journal, Migration, read_journal
 from neontui.core.errors import JournalError
 
 JOURNAL = "journal"  # drizzle-kit 0.x: meta/_journal.json lists the migrations
@@ -19,6 +19,11 @@ FOLDERS = "folders"  # drizzle-kit 1.0: one folder per migration
 
 def detect_layout(out_dir: Path) -> str:
     """"journal" or "folders"; a JournalError naming what was found when it is both or neither."""
+    return _detect(out_dir)[0]
+
+
+def _detect(out_dir: Path) -> tuple[str, list[Path]]:
+    """The layout and the migration folders found (listed once, for read_folders too)."""
     journal = (out_dir / JOURNAL_RELPATH).exists()
     folders = has_folders(out_dir)
     if journal and folders:
@@ -28,9 +33,9 @@ def detect_layout(out_dir: Path) -> str:
             hint="finish the upgrade with drizzle-kit up (see neontui upgrade), or remove the folders 0.x does not "
                  "know")
     if journal:
-        return JOURNAL
+        return JOURNAL, []
     if folders:
-        return FOLDERS
+        return FOLDERS, folders
     raise JournalError(f"{out_dir}: no migrations: neither {JOURNAL_RELPATH} (drizzle 0.x) nor "
                        f"<YYYYMMDDHHMMSS>_<name>/{MIGRATION_FILE} folders (drizzle 1.0); {_found(out_dir)}",
                        hint="run drizzle-kit generate, or pass --out if the migrations live elsewhere")
@@ -39,11 +44,12 @@ def detect_layout(out_dir: Path) -> str:
 def read_migrations(out_dir: Path, *, allow_empty: bool = False) -> Journal:
     """The project's migrations in the order its drizzle line applies them. Zero migrations is a JournalError
     unless `allow_empty` (generate, which is about to write the first one)."""
-    if detect_layout(out_dir) == JOURNAL:
+    layout, candidates = _detect(out_dir)
+    if layout == JOURNAL:
         journal = read_journal(out_dir)
         where = f"{journal.path} lists no migrations"
     else:
-        folders = read_folders(out_dir)
+        folders = read_folders(out_dir, candidates)
         journal = Journal(path=out_dir, folder=out_dir, version=_latest_version(folders.entries), dialect="postgresql",
                           entries=folders.entries, unlisted_files=folders.loose_files, layout=FOLDERS,
                           folders=folders)
@@ -53,7 +59,7 @@ def read_migrations(out_dir: Path, *, allow_empty: bool = False) -> Journal:
     return journal
 
 
-def _latest_version(entries) -> str | None:
+def _latest_version(entries: tuple[Migration, ...]) -> str | None:
     return entries[-1].version if entries else None
 
 

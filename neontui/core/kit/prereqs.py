@@ -28,7 +28,8 @@ __all__ = [
 CREATE_CONFIG_FIX = f"create drizzle.config.ts (see {CONFIG_DOCS}) or pass --config"
 NODE_TIMEOUT_S = 5.0
 MIN_NODE_MAJOR = 18  # drizzle-kit's bundled esbuild needs node 18+
-TESTED_DRIZZLE_KIT = ("0.31.", "1.0.0-rc.5")  # the 0.x line, and the 1.0 release candidate
+TESTED_DRIZZLE_V1 = "1.0.0-rc.5"  # the 1.0 release candidate neontui is tested with (its upgrade included)
+TESTED_DRIZZLE_KIT = ("0.31.", TESTED_DRIZZLE_V1)  # the 0.x line, and the 1.0 release candidate
 # Checked in this order within one directory: an explicit packageManager field first, then lockfiles.
 LOCKFILES = (
     ("pnpm-lock.yaml", "pnpm"),
@@ -166,18 +167,16 @@ def _host_note(url: str) -> str:
 def _drizzle_kit_check(root: Path, out_dir: Path | None = None) -> Check:
     from neontui.core.kit.versions import kit_versions  # versions builds on this module
 
-    found = find_drizzle_kit(root)
-    versions = kit_versions(root, out_dir)
-    if found is None or versions is None:
+    versions = kit_versions(root, out_dir)  # finds drizzle-kit and reads drizzle-orm's version once
+    if versions is None:
         return Check(
             "drizzle-kit",
             False,
             f"drizzle-kit not found in node_modules of {root} or its parents",
             dev_install_command(detect_package_manager(root), "drizzle-kit"),
         )
-    bin_path, version = found
-    detail = f"drizzle-kit {version} in {bin_path.parent.parent}"
-    orm = drizzle_orm_version(root)
+    version, orm = versions.kit, versions.orm
+    detail = f"drizzle-kit {version} in {versions.kit_path.parent.parent}"
     # drizzle-kit migrate runs the project's drizzle-orm migrator, so its version matters as much
     detail += f", drizzle-orm {orm}" if orm else ", drizzle-orm not installed (migrate needs it)"
     if not version.startswith(TESTED_DRIZZLE_KIT):
