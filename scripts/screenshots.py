@@ -13,6 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from neontui.cli.demo import use_tools_of
 from neontui.core.actions.demo import create_demo
 from neontui.tui.app import NeontuiApp, Options
 
@@ -29,6 +30,7 @@ async def shoot(out: Path) -> list[Path]:
     home = Path(tempfile.mkdtemp(prefix="neontui-shots-"))
     os.environ["XDG_STATE_HOME"] = str(home / "state")
     demo = create_demo(home / "demo")
+    use_tools_of(demo.server.bin_dir)  # as `neontui demo` does: the rehearsal's schema diff needs a matching pg_dump
     saved: list[Path] = []
 
     def save(app: NeontuiApp, name: str) -> None:
@@ -66,6 +68,13 @@ async def shoot(out: Path) -> list[Path]:
         await pilot.press(*"neontui_")
         await pilot.pause()
         save(app, "production-confirmation")
+    # Last: the demo's risky migration fails on the copy too, and a failed rehearsal locks production for this set.
+    app = NeontuiApp(Options(demo.project_dir))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("t")  # the rehearsal on a copy: changes nothing on the target
+        await settle(app, pilot)
+        save(app, "rehearsal")
     return saved
 
 

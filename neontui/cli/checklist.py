@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from neontui.cli import project
 from neontui.cli.output import note, print_json
 from neontui.cli.parser import Subparsers, add_project_args, add_target_args
+from neontui.core.display import evidence_line
 from neontui.core.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -50,7 +51,9 @@ def _document(gate: Gate, decisions: dict[str, Decision]) -> dict[str, object]:
         "pending": [m.tag for m in gate.pending.migrations], "progress": {"done": done, "total": total},
         "complete": gate.checklist.complete,
         "items": [{"id": i.id, "label": i.label, "checked": i.checked, "derived": i.derived,
-                   "can_check": i.can_check, "detail": i.detail} for i in gate.checklist.items],
+                   "can_check": i.can_check, "detail": i.detail,
+                   "evidence": _evidence(gate, i.id)} for i in gate.checklist.items],
+        "rehearsal": gate.checklist.rehearsal,
         "actions": {a: {"allowed": d.allowed, "reasons": list(d.reasons), "codes": [str(c) for c in d.codes],
                         "blocked_by": list(d.blocked_by), "confirmation": d.confirmation}
                     for a, d in decisions.items()},
@@ -66,6 +69,19 @@ def _text(gate: Gate, decisions: dict[str, Decision]) -> None:
     for item in gate.checklist.items:
         mark = "x" if item.checked else ("!" if not item.can_check else " ")
         print(f"  [{mark}] {item.id:<30} {item.label}")
+        if (evidence := _evidence(gate, item.id)) is not None:
+            print(f"      {evidence_line(evidence)}")
+    if (failure := gate.checklist.rehearsal_failure) is not None:
+        print(f"last rehearsal FAILED: {failure}")
+    if gate.backup_planned:
+        print("backup: a production migrate takes a Neon backup branch itself before its first statement")
+    elif gate.backup_note is not None:
+        print(gate.backup_note)
     for action, decision in decisions.items():
         state = "allowed" if decision.allowed else "; ".join(decision.reasons)
         print(f"{action}: {state}")
+
+
+def _evidence(gate: Gate, item_id: str) -> dict[str, object] | None:
+    record = gate.checklist.checks.get(item_id)
+    return dict(record.evidence) if record is not None and record.evidence is not None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -35,6 +36,7 @@ def run(args: argparse.Namespace) -> ExitCode:
     if not args.json and sys.stdin.isatty() and sys.stdout.isatty():
         from neontui.tui.app import Options, run_console
 
+        use_tools_of(demo.server.bin_dir)
         return ExitCode(run_console(Options(demo.project_dir)))
     overview = load_overview(load_project(demo.project_dir))
     if args.json:
@@ -44,3 +46,11 @@ def run(args: argparse.Namespace) -> ExitCode:
         print_status(overview, sys.stdout)
         print("\nThe embedded server stops when this command ends; `neontui demo` recreates everything.")
     return ExitCode.OK
+
+
+def use_tools_of(bin_dir: Path | None) -> None:
+    """The console's rehearsals, backups and diffs dump the embedded server: its own pg_dump matches it (the
+    system's is often older, and pg_dump refuses newer servers), so it goes first on this process's PATH."""
+    if bin_dir is not None:
+        os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+

@@ -18,15 +18,19 @@ from types import ModuleType
 from neontui import __version__
 from neontui.cli import (
     audit,
+    backup,
     check,
     checklist,
     console,
     demo,
+    diff,
     doctor,
     generate,
     lint,
     migrate,
     push,
+    rehearse,
+    restore,
     rollback_sql,
     status,
     studio,
@@ -40,8 +44,10 @@ from neontui.core.errors import ExitCode, NeontuiError
 # Command → module, in the order `neontui --help` lists them (check and up share a module).
 DISPATCH: dict[str, ModuleType] = {
     "console": console, "status": status, "doctor": doctor, "lint": lint, "checklist": checklist,
-    "migrate": migrate, "generate": generate, "push": push, "check": check, "up": check, "upgrade": upgrade,
+    "migrate": migrate, "rehearse": rehearse, "generate": generate, "push": push, "check": check, "up": check,
+    "upgrade": upgrade,
     "studio": studio, "audit": audit, "rollback-sql": rollback_sql, "demo": demo,
+    "backup": backup, "restore": restore, "diff": diff,
 }
 COMMANDS = tuple(DISPATCH)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from neontui.cli import project
-from neontui.cli.output import note, print_error, print_json, refused
+from neontui.cli.output import finish, note, print_json, refused
 from neontui.cli.parser import Subparsers, add_project_args, add_target_args, duration, seconds
 from neontui.core.display import confirmation_summary, event_line
 from neontui.core.errors import ExitCode
@@ -73,13 +73,8 @@ def run(args: argparse.Namespace) -> ExitCode:
     outcome = execute(gate, dry=args.dry_run, engine=Engine(args.engine), options=options,
                       typed_confirmation=confirmation, on_event=None if args.json else _progress,
                       on_notice=note)
-    if args.json:
-        print_json(_document(outcome))
-    else:
-        _text(outcome, sys.stdout)
-    if outcome.error is not None:
-        print_error(outcome.error.one_line())
-    return outcome.exit_code
+    return finish(outcome, json_mode=args.json, document=lambda: _document(outcome),
+                  text=lambda: _text(outcome, sys.stdout))
 
 
 def _ask(gate: Gate, database: str) -> str:
@@ -109,10 +104,7 @@ def _text(outcome: Outcome, out: TextIO) -> None:
         return
     for blocker in outcome.blocker_notes:
         out.write(f"warning: {blocker}\n")
-    if outcome.restore_point is not None:
-        point = outcome.restore_point
-        out.write(f"restore point: {point.time} (LSN {point.lsn})\n")
-        out.write("".join(f"  {line}\n" for line in point.restore_commands()))
+    _ways_back(outcome, out)
     if outcome.dry is not None:
         dry = outcome.dry
         out.write(f"dry run (rolled back; it took real locks with lock_timeout {dry.lock_timeout}):\n")
@@ -149,6 +141,19 @@ def _text(outcome: Outcome, out: TextIO) -> None:
         out.write("next: up to date; neontui status shows the ledger\n")
 
 
+def _ways_back(outcome: Outcome, out: TextIO) -> None:
+    """The restore point and the backup branch taken before the run, each with its exact commands."""
+    if outcome.restore_point is not None:
+        point = outcome.restore_point
+        out.write(f"restore point: {point.time} (LSN {point.lsn})\n")
+        out.write("".join(f"  {line}\n" for line in outcome.restore_commands()))
+    if outcome.backup is not None:
+        backup = outcome.backup
+        out.write(f"{backup.what}: {backup.backup_name} ({backup.backup_id}) of branch {backup.branch_name} "
+                  f"({backup.branch_id}), taken before the first statement; to go back:\n")
+        out.write("".join(f"  {line}\n" for line in backup.restore_commands()))
+
+
 def _document(outcome: Outcome) -> dict[str, Any]:
     error = outcome.error
     return {
@@ -156,7 +161,9 @@ def _document(outcome: Outcome) -> dict[str, Any]:
         "reasons": list(outcome.decision.reasons), "codes": [str(c) for c in outcome.decision.codes],
         "confirmation": outcome.decision.confirmation,
         "direct_switch": outcome.direct_switch, "blockers": outcome.blocker_notes,
-        "restore_point": outcome.restore_point.to_json() if outcome.restore_point else None,
+        "restore_point": ({**outcome.restore_point.to_json(), "commands": outcome.restore_commands()}
+                          if outcome.restore_point else None),
+        "backup": outcome.backup.to_json() if outcome.backup else None,
         "applied": outcome.applied, "report": outcome.report.to_json() if outcome.report else None,
         "dry_run": outcome.dry.to_json() if outcome.dry else None,
         "error": None if error is None else {"message": error.one_line(),

@@ -7,9 +7,9 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
-from neontui.core.errors import ExitCode
+from neontui.core.errors import ExitCode, NeontuiError
 from neontui.core.redact import redact
 
 _ANSI = {"green": "32", "yellow": "33", "red": "31", "magenta": "35", "cyan": "36"}  # the colour names used
@@ -41,6 +41,29 @@ def print_error(message: str) -> str:
     line = redact(" ".join(message.split()))
     print(f"neontui: error: {line}", file=sys.stderr)
     return line
+
+
+class Reported(Protocol):
+    """What an action returns to the CLI: its error (if any) and its exit code."""
+
+    @property
+    def error(self) -> NeontuiError | None: ...
+
+    @property
+    def exit_code(self) -> ExitCode: ...
+
+
+def finish(outcome: Reported, *, json_mode: bool, document: Callable[[], dict[str, Any]],
+           text: Callable[[], None]) -> ExitCode:
+    """The end of a command that reports an outcome: the JSON document or the text on stdout, then the error's one
+    line on stderr, and the outcome's exit code."""
+    if json_mode:
+        print_json(document())
+    else:
+        text()
+    if outcome.error is not None:
+        print_error(outcome.error.one_line())
+    return outcome.exit_code
 
 
 def fail(message: str, code: ExitCode, json_mode: bool, kind: str | None = None) -> int:

@@ -6,11 +6,12 @@ summary shown before a production run is confirmed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from neontui.core.drizzle.journal import Migration
+    from neontui.core.migrate.observe import ObservedStatement
     from neontui.core.safety.model import Finding
 
 # A migration state's symbol (readable without colour) and colour name (the console's markup; the CLI maps it to
@@ -87,3 +88,29 @@ def confirmation_summary(migrations: Sequence[Migration], findings: Sequence[Fin
         rules = f" ({', '.join(sorted({f.rule for f in live}))})" if live else ""
         lines.append(f"{migration.tag}: {len(live)} finding(s){rules}")
     return [*lines, RESTORE_POINT_NOTE]
+
+
+def observed_line(s: ObservedStatement) -> str:
+    """One statement of a rehearsal: where, how long, what it locked (and for how long), rewrote and touched."""
+    where = f"{s.tag} #{s.statement}"
+    if s.elapsed is None:
+        return f"{where}  not run"
+    if s.failed:
+        return f"{where}  {s.elapsed:.3f}s  FAILED  {s.summary}"
+    held = [f"{lock.mode} on {lock.relation}" + (f" held {lock.held:.3f}s" if lock.held is not None else "")
+            for lock in s.locks]
+    locks = ", ".join(held) or ("no lock seen (sampled)" if s.sampled else "no new locks")
+    rewritten = f"; REWRITES {', '.join(s.rewritten)}" if s.rewritten else ""
+    rows = f"; {s.rows} row(s)" if s.rows is not None else ""
+    outside = "; outside a transaction" if not s.transactional else ""
+    return f"{where}  {s.elapsed:.3f}s  {locks}{rewritten}{rows}{outside}  {s.summary}"
+
+
+def evidence_line(evidence: Mapping[str, Any]) -> str:
+    """What proved a checklist item, on one line: `rehearsed … at …: ok`, or the backup and how to restore it."""
+    if "where" in evidence:  # a rehearsal (core.migrate.rehearse.Rehearsal.evidence)
+        return f"rehearsed on {evidence.get('where')} at {evidence.get('at')}: {evidence.get('result')}"
+    if "restore" in evidence:  # a backup (core.actions.backup)
+        return f"backup {evidence.get('name')} at {evidence.get('at')}; restore: {evidence.get('restore')}"
+    return ", ".join(f"{key} {value}" for key, value in evidence.items())
+

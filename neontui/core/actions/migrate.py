@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from neontui.core.actions.audit import AuditLog, build_record
+from neontui.core.actions.backup import before_apply
 from neontui.core.actions.outcome import gated_exit_code
 from neontui.core.db.blockers import Blocker, describe, find_blockers
 from neontui.core.db.connect import connect
@@ -32,6 +33,7 @@ from neontui.core.migrate.migrator import (
 )
 from neontui.core.migrate.plan import Plan, build_plan
 from neontui.core.migrate.restore import RestorePoint, schema_dump, take_restore_point
+from neontui.core.neon.backup import NeonBackup
 
 
 class Engine(StrEnum):
@@ -56,6 +58,18 @@ class Outcome:
     applied: list[str] = field(default_factory=list)
     error: NeontuiError | None = None
     kit_output: str | None = None
+    backup: NeonBackup | None = None  # the Neon backup branch taken before the first statement (production)
+
+    def restore_commands(self) -> list[str]:
+        """The restore point's commands, with the real Neon project and branch when the backup made them known."""
+        if self.restore_point is None:
+            return []
+        if self.backup is None:
+            return self.restore_point.restore_commands()
+        point = self.restore_point
+        if not point.is_neon:  # a Neon target reached through another host name (neon_project): still Neon's way back
+            point = replace(point, endpoint_id=self.backup.endpoint_id or f"of branch {self.backup.branch_name}")
+        return point.restore_commands(branch=self.backup.branch_id, project_id=self.backup.project_id)
 
     @property
     def exit_code(self) -> ExitCode:
@@ -121,6 +135,8 @@ def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
     outcome = Outcome(action, decision)
     project = gate.project
     started = time.monotonic()
+    if not dry and gate.backup_note is not None:
+        notice(gate.backup_note)
     if not decision.allowed:
         _audit(gate, outcome, "refused", started)
         return outcome
@@ -142,6 +158,8 @@ def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
     try:
         check_nul_bytes(journal.entries)  # before the restore point, whichever engine runs the batch
         check_refusals(gate)  # before the restore point: what drizzle-kit 1.0 refuses, refused alike
+        if not dry:  # the backup branch (production on Neon), confirmed before the first statement, or nothing runs
+            outcome.backup = before_apply(gate, notice)
         with connect(url, deadline=deadline) as conn:
             if gate.environment.production:  # sessions in the way of the batch's locks
                 outcome.blockers = find_blockers(conn, gate.review.touched)
@@ -173,7 +191,7 @@ def _schema_backup(gate: Gate, url: str, point: RestorePoint | None, notice: Cal
     stamp = (point.time if point else time.strftime("%Y-%m-%dT%H%M%S")).replace(":", "").replace("-", "")[:15]
     dest = gate.project.config.root / ".neontui" / "backups" / f"{stamp}-{gate.pending.database}-schema.sql"
     try:
-        path = schema_dump(url, dest)
+        path = schema_dump(url, dest, server_version_num=gate.pending.server_version)
     except NeontuiError as exc:
         notice(f"warning: no schema backup: {exc.one_line()}")
         return None
@@ -216,10 +234,13 @@ def _audit(gate: Gate, outcome: Outcome, result: str, started: float) -> None:
     if not outcome.decision.allowed:
         error = "; ".join(outcome.decision.reasons)
     details = {"applied": outcome.applied, "direct_switch": outcome.direct_switch,
-               "blockers": len(outcome.blockers), "schema_backup": outcome.schema_backup}
+               "blockers": len(outcome.blockers), "schema_backup": outcome.schema_backup,
+               "backup": outcome.backup.to_json() if outcome.backup is not None else None}
     record = build_record(str(outcome.action), project_root=gate.project.config.root,
                           url=gate.project.database_url, environment=gate.environment,
                           migrations=gate.pending.migrations, checklist=gate.checklist,
                           restore_point=outcome.restore_point, result=result,
                           duration_s=round(time.monotonic() - started, 3), error=error, details=details)
+    if record.restore_point is not None:  # with the real Neon ids once the backup made them known
+        record.restore_point["commands"] = outcome.restore_commands()
     AuditLog.for_project(gate.project.config.root, gate.settings).append(record)

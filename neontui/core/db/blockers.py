@@ -77,7 +77,7 @@ WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.backend
 """
 
 # Strongest first, so a merged mode string starts with the one that matters.
-_MODES = (
+LOCK_MODES = (
     "AccessExclusiveLock", "ExclusiveLock", "ShareRowExclusiveLock", "ShareLock", "ShareUpdateExclusiveLock",
     "RowExclusiveLock", "RowShareLock", "AccessShareLock",
 )
@@ -134,8 +134,8 @@ def find_blockers(
 def _mode_text(modes: set[str]) -> str | None:
     if not modes:
         return None
-    rank = {mode: i for i, mode in enumerate(_MODES)}
-    return ", ".join(sorted(modes, key=lambda m: (rank.get(m, len(_MODES)), m)))
+    rank = {mode: i for i, mode in enumerate(LOCK_MODES)}
+    return ", ".join(sorted(modes, key=lambda m: (rank.get(m, len(LOCK_MODES)), m)))
 
 
 def _one_line(query: str | None) -> str:

@@ -43,17 +43,24 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_COPY_DEADLINE",
     "DatabaseCopy",
+    "admin",
     "copy_name",
+    "createdb_fix",
+    "ddl",
+    "detail",
     "disposable_copy",
     "drop_copy",
     "make_copy",
+    "name_prefix",
+    "named_database",
+    "set_budget",
+    "stamped_name",
 ]
 
 DEFAULT_COPY_DEADLINE = 900.0  # seconds for a whole copy: connecting, creating, dumping and restoring
 DEFAULT_DROP_DEADLINE = 60.0
 TEMPLATE = "template"
 DUMP_RESTORE = "dump-restore"
-_NAME_PREFIX = "neontui-rehearsal-"
 _MAX_NAME_BYTES = 63  # NAMEDATALEN - 1: PostgreSQL silently truncates longer names, and DROP would miss the copy
 # Where CREATE/DROP DATABASE run from: never the target itself (a session there blocks TEMPLATE), nor the copy.
 _MAINTENANCE = ("postgres", "template1")
@@ -83,11 +90,22 @@ class DatabaseCopy:
                 "strategy": self.strategy, "why": self.why}
 
 
-def copy_name(now: datetime | None = None) -> str:
-    """`neontui-rehearsal-20261201-113000-1a2b`: UTC time (sorts, says when) plus 4 hex digits, so that two copies
-    made in the same second do not collide."""
+def stamped_name(kind: str, now: datetime | None = None) -> str:
+    """`neontui-<kind>-20261201-113000-1a2b`: who made it and what for, the UTC time (sorts, says when) and 4 hex
+    digits, so that two made in the same second do not collide. The one name of every copy, backup and branch
+    neontui makes, on PostgreSQL and on Neon alike."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
-    return f"{_NAME_PREFIX}{moment:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+    return f"{name_prefix(kind)}{moment:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+
+
+def name_prefix(kind: str) -> str:
+    """What every name `stamped_name(kind)` makes starts with: how neontui finds its own copies and backups."""
+    return f"neontui-{kind}-"
+
+
+def copy_name(now: datetime | None = None) -> str:
+    """A rehearsal copy's name: `neontui-rehearsal-20261201-113000-1a2b`."""
+    return stamped_name("rehearsal", now)
 
 
 def _check_name(name: str, source: str) -> None:
@@ -134,13 +152,13 @@ def _facts(conn: psycopg.Connection, source: str, name: str, shown: str) -> _Fac
     try:
         row = conn.execute(_FACTS, {"db": source, "copy": name}).fetchone()
     except psycopg.Error as exc:
-        raise NeontuiError(f"could not read the facts for a copy of {shown}: {_detail(exc)}") from None
+        raise NeontuiError(f"could not read the facts for a copy of {shown}: {detail(exc)}") from None
     if row is None:  # current_user always has a pg_roles row; kept for a clear line anyway
         raise NeontuiError(f"could not read the current role on {shown}")
     return _Facts(*row)
 
 
-def _detail(exc: BaseException) -> str:
+def detail(exc: BaseException) -> str:
     from neontui.core.redact import redact
 
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
@@ -151,7 +169,7 @@ def _detail(exc: BaseException) -> str:
 
 
 @contextlib.contextmanager
-def _admin(base: str, avoid: tuple[str, ...], clock: Deadline) -> Iterator[tuple[psycopg.Connection, str]]:
+def admin(base: str, avoid: tuple[str, ...], clock: Deadline) -> Iterator[tuple[psycopg.Connection, str]]:
     """A session on a maintenance database of the server of `base` (not one of `avoid`), and its URL."""
     from neontui.core.db.connect import connect
 
@@ -173,7 +191,7 @@ def _admin(base: str, avoid: tuple[str, ...], clock: Deadline) -> Iterator[tuple
         return
 
 
-def _set_budget(conn: psycopg.Connection, clock: Deadline) -> None:
+def set_budget(conn: psycopg.Connection, clock: Deadline) -> None:
     """This session's statements get what is left of the deadline (the catalog limit, 30 s, would stop a large
     CREATE DATABASE … TEMPLATE), and still give up on a lock after the catalog lock timeout."""
     from neontui.core.db.connect import set_timeouts
@@ -181,11 +199,11 @@ def _set_budget(conn: psycopg.Connection, clock: Deadline) -> None:
     set_timeouts(conn, CATALOG_LOCK_TIMEOUT, f"{max(1, int(clock.left() * 1000))}ms", local=False)
 
 
-def _ddl(conn: psycopg.Connection, statement: Any, doing: str, shown: str, clock: Deadline) -> None:
+def ddl(conn: psycopg.Connection, statement: Any, doing: str, shown: str, clock: Deadline) -> None:
     """Run one CREATE/DROP DATABASE; a one-line NeontuiError when it fails (ObjectInUse is the caller's)."""
     import psycopg
 
-    _set_budget(conn, clock)
+    set_budget(conn, clock)
     try:
         conn.execute(statement)
     except psycopg.errors.ObjectInUse:
@@ -195,16 +213,16 @@ def _ddl(conn: psycopg.Connection, statement: Any, doing: str, shown: str, clock
     except psycopg.errors.QueryCanceled:
         raise clock.expired(doing) from None
     except psycopg.errors.InsufficientPrivilege as exc:
-        raise NeontuiError(f"could not {doing} on {shown}: {_detail(exc)}", hint=_createdb_fix(conn)) from None
+        raise NeontuiError(f"could not {doing} on {shown}: {detail(exc)}", hint=createdb_fix(conn)) from None
     except psycopg.Error as exc:
-        raise NeontuiError(f"could not {doing} on {shown}: {_detail(exc)}") from None
+        raise NeontuiError(f"could not {doing} on {shown}: {detail(exc)}") from None
 
 
 class _NameTaken(NeontuiError):
     """The copy's name belongs to an existing database: it is not ours, so nothing may drop it."""
 
 
-def _createdb_fix(conn: psycopg.Connection) -> str:
+def createdb_fix(conn: psycopg.Connection) -> str:
     user = conn.info.user or "<role>"
     quoted = '"' + user.replace('"', '""') + '"'
     return f"as an administrator run: ALTER ROLE {quoted} CREATEDB; or use a role that has CREATEDB"
@@ -213,28 +231,37 @@ def _createdb_fix(conn: psycopg.Connection) -> str:
 # --- making the copy ------------------------------------------------------------------------------------------
 
 
-def make_copy(url: str, *, name: str | None = None, deadline: float = DEFAULT_COPY_DEADLINE) -> DatabaseCopy:
+def named_database(url: str, doing: str) -> tuple[str, DbUrl, str]:
+    """(direct URL, its parse, the database name) of `url` (a pooled Neon URL switched to its direct host);
+    ConfigError when it names no database (`doing`: "to copy", for the message)."""
+    base = direct_url(url)[0]
+    parsed = parse_url(base)
+    database = parsed.dbname or parsed.user
+    if not database:
+        raise ConfigError(f"{parsed.display_target()}: the URL names no database {doing}",
+                          hint="add the database name after the host, e.g. …/neondb")
+    return base, parsed, database
+
+
+def make_copy(url: str, *, name: str | None = None, deadline: float = DEFAULT_COPY_DEADLINE,
+              purpose: str = "a disposable copy") -> DatabaseCopy:
     """A disposable copy of the database of `url` on the same server, schema and data (see the module text).
+    `purpose` names what the copy is for in the messages (a kept backup is made with this too: "a backup").
 
     A pooled Neon URL is switched to its direct host first. One NeontuiError line when the server is unreachable,
     the role lacks CREATEDB, the local pg_dump cannot dump the server (when the dump path is needed), or the
     deadline passes; a half-made copy is removed before the error (or Ctrl-C) goes on.
     """
-    base = direct_url(url)[0]
-    parsed = parse_url(base)
-    source = parsed.dbname or parsed.user
-    if not source:
-        raise ConfigError(f"{parsed.display_target()}: the URL names no database to copy",
-                          hint="add the database name after the host, e.g. …/neondb")
+    base, parsed, source = named_database(url, "to copy")
     name = name or copy_name()
     _check_name(name, source)
     clock = Deadline(deadline, f"the copy of {parsed.display_target()}")
-    with _admin(base, (source, name), clock) as (conn, admin_url):
-        return _make(conn, parsed, source, name, admin_url, clock)
+    with admin(base, (source, name), clock) as (conn, admin_url):
+        return _make(conn, parsed, source, name, admin_url, clock, purpose)
 
 
 def _make(conn: psycopg.Connection, parsed: DbUrl, source: str, name: str, admin_url: str,
-          clock: Deadline) -> DatabaseCopy:
+          clock: Deadline, purpose: str) -> DatabaseCopy:
     from neontui.core.db.connect import server_info
 
     shown = parsed.display_target()
@@ -243,8 +270,8 @@ def _make(conn: psycopg.Connection, parsed: DbUrl, source: str, name: str, admin
     if not facts.exists:
         raise NeontuiError(f'database "{source}" does not exist at {shown}', hint="check the database URL")
     if not facts.may_create:
-        raise NeontuiError(f'role "{facts.user}" may not create databases, and a disposable copy of {shown} is '
-                           "one", hint=_createdb_fix(conn))
+        raise NeontuiError(f'role "{facts.user}" may not create databases, and {purpose} of {shown} is one',
+                           hint=createdb_fix(conn))
     if facts.name_taken:
         raise ConfigError(f'a database named "{name}" exists already next to {shown}', hint="choose another name")
     copy = DatabaseCopy(name=name, source=source, url=with_database(parsed.raw, name), admin_url=admin_url,
@@ -287,7 +314,7 @@ def _from_template(conn: psycopg.Connection, copy: DatabaseCopy, shown: str, clo
     statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(copy.name),
                                                                  sql.Identifier(copy.source))
     try:
-        _ddl(conn, statement, f'create the copy "{copy.name}"', shown, clock)
+        ddl(conn, statement, f'create the copy "{copy.name}"', shown, clock)
     except psycopg.errors.ObjectInUse:  # "source database … is being accessed by other users": nothing was made
         return False
     return True
@@ -304,7 +331,7 @@ def _create_empty(conn: psycopg.Connection, copy: DatabaseCopy, facts: _Facts, s
         if value:
             options.append(sql.SQL(f"{keyword} {{}}").format(sql.Literal(value)))
     statement = sql.SQL("CREATE DATABASE {} ").format(sql.Identifier(copy.name)) + sql.SQL(" ").join(options)
-    _ddl(conn, statement, f'create the empty database "{copy.name}"', shown, clock)
+    ddl(conn, statement, f'create the empty database "{copy.name}"', shown, clock)
 
 
 def _dump_restore(source_url: str, copy: DatabaseCopy, client: PgClient, shown: str, clock: Deadline) -> None:
@@ -374,7 +401,7 @@ def _drop(conn: psycopg.Connection, copy: DatabaseCopy, shown: str, clock: Deadl
         raise NeontuiError(f'refusing to drop "{copy.name}": it is the target, not a copy')
     name = sql.Identifier(copy.name)
     try:
-        _set_budget(conn, clock)
+        set_budget(conn, clock)
         if copy.server_version_num >= 130000:
             try:
                 conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
@@ -388,8 +415,8 @@ def _drop(conn: psycopg.Connection, copy: DatabaseCopy, shown: str, clock: Deadl
     except psycopg.errors.QueryCanceled:
         raise clock.expired(f'removing "{copy.name}"') from None
     except psycopg.Error as exc:
-        raise NeontuiError(f'could not remove "{copy.name}" on {shown}: {_detail(exc)}') from None
-    _ddl(conn, sql.SQL("DROP DATABASE IF EXISTS {}").format(name), f'remove "{copy.name}"', shown, clock)
+        raise NeontuiError(f'could not remove "{copy.name}" on {shown}: {detail(exc)}') from None
+    ddl(conn, sql.SQL("DROP DATABASE IF EXISTS {}").format(name), f'remove "{copy.name}"', shown, clock)
 
 
 def drop_copy(copy: DatabaseCopy, *, deadline: float = DEFAULT_DROP_DEADLINE) -> None:
@@ -398,7 +425,7 @@ def drop_copy(copy: DatabaseCopy, *, deadline: float = DEFAULT_DROP_DEADLINE) ->
     shown = copy.display_target()
     clock = Deadline(deadline, f"removing the copy {shown}")
     try:
-        with _admin(copy.admin_url, (copy.source, copy.name), clock) as (conn, _):
+        with admin(copy.admin_url, (copy.source, copy.name), clock) as (conn, _):
             _drop(conn, copy, shown, clock)
     except NeontuiError as exc:
         quoted = '"' + copy.name.replace('"', '""') + '"'

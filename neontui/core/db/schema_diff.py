@@ -34,7 +34,8 @@ from neontui.core.db.pg_client import (
 from neontui.core.db.url import direct_url, parse_url
 from neontui.core.errors import NeontuiError
 
-__all__ = ["DEFAULT_DIFF_DEADLINE", "ObjectChange", "SchemaDiff", "diff_dumps", "normalise", "schema_diff"]
+__all__ = ["DEFAULT_DIFF_DEADLINE", "ObjectChange", "SchemaDiff", "diff_dumps", "diff_text", "normalise",
+           "schema_diff"]
 
 DEFAULT_DIFF_DEADLINE = 300.0  # seconds for both connections and both dumps together
 
@@ -80,6 +81,11 @@ class SchemaDiff:
     def summary_line(self) -> str:
         if self.is_empty:
             return f"no schema difference between {self.a} and {self.b}"
+        if not self.changes:  # a diff computed elsewhere (Neon's compare_schema): only its lines are known
+            lines = self.text.splitlines()
+            plus = sum(1 for line in lines if line.startswith("+") and not line.startswith("+++"))
+            minus = sum(1 for line in lines if line.startswith("-") and not line.startswith("---"))
+            return f"the schemas differ: {plus} line(s) only in {self.b}, {minus} only in {self.a}"
         parts = [f"{n} {what}" for what in ("added", "removed", "changed")
                  if (n := sum(c.change == what for c in self.changes))]
         named = ", ".join(f"{c.change} {c.label()}" for c in self.changes[:5])
@@ -132,6 +138,13 @@ def diff_dumps(dump_a: str, dump_b: str, label_a: str, label_b: str) -> SchemaDi
                                           tofile=label_b, lineterm=""))
     changes = tuple(_changes(_objects(dump_a), _objects(dump_b))) if text else ()
     return SchemaDiff(a=label_a, b=label_b, text=text + "\n" if text else "", changes=changes)
+
+
+def diff_text(text: str, label_a: str, label_b: str) -> SchemaDiff:
+    """A diff computed elsewhere (Neon's compare_schema: a unified diff of a → b) as a SchemaDiff; its objects are
+    not known, only its lines."""
+    text = text.strip("\n")
+    return SchemaDiff(a=label_a, b=label_b, text=text + "\n" if text else "", changes=())
 
 
 def _server_version(url: str, clock: Deadline) -> int:

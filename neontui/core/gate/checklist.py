@@ -40,9 +40,11 @@ from neontui.core.paths import state_dir, write_json_atomic
 from neontui.core.safety.model import DangerClass, Finding, Severity
 
 __all__ = [
+    "BACKUP_ID",
     "DERIVED_IDS",
     "ERRORS_ID",
     "SEED_ITEMS",
+    "TESTED_ID",
     "CheckRecord",
     "Checklist",
     "ChecklistError",
@@ -54,6 +56,8 @@ __all__ = [
     "pending_key",
 ]
 
+TESTED_ID = "tested-in-development"  # also checked by a successful rehearsal (record_rehearsal)
+BACKUP_ID = "backup-taken"  # also checked by a backup neontui took (a Neon branch, a copy)
 # (id, label, detail). Ids are stable: they are stored in state files and audit logs.
 SEED_ITEMS: tuple[tuple[str, str, str], ...] = (
     ("reviewed", "Migration SQL reviewed for correctness", "read every pending statement, not only the findings"),
@@ -61,8 +65,8 @@ SEED_ITEMS: tuple[tuple[str, str, str], ...] = (
      "every drop, truncate or rewrite has a copy of the data it touches"),
     ("backwards-compatible", "Backwards compatible, or a rollback strategy exists",
      "the application version still running keeps working once this commits"),
-    ("tested-in-development", "Tested in development", "applied to a development database or a Neon branch first"),
-    ("backup-taken", "Database backed up (restore point or branch)",
+    (TESTED_ID, "Tested in development", "applied to a development database or a Neon branch first"),
+    (BACKUP_ID, "Database backed up (restore point or branch)",
      "a Neon restore point (timestamp) or a child branch at head"),
 )
 ERRORS_ID = "fix-errors"
@@ -96,20 +100,27 @@ class ChecklistItem:
 
 @dataclass(frozen=True)
 class CheckRecord:
-    by: str  # operator (getpass.getuser())
+    by: str  # operator (getpass.getuser()), or the neontui command that proved the item ("neontui rehearse")
     at: str  # UTC, ISO 8601
     findings: tuple[str, ...] = ()  # the findings acknowledged by this check (derived items)
+    # What proved it, when neontui checked it itself: a rehearsal (where, when, result) or a backup (its restore
+    # command). JSON values only; never a URL with a password (the callers pass masked targets).
+    evidence: Mapping[str, Any] | None = field(default=None, hash=False)
 
     def to_json(self) -> dict[str, Any]:
-        return {"by": self.by, "at": self.at, "findings": list(self.findings)}
+        doc: dict[str, Any] = {"by": self.by, "at": self.at, "findings": list(self.findings)}
+        if self.evidence is not None:
+            doc["evidence"] = dict(self.evidence)
+        return doc
 
 
 @dataclass(frozen=True)
 class ChecklistState:
-    """What is persisted: the checks made for one pending set."""
+    """What is persisted: the checks made for one pending set, and how its last rehearsal ended."""
 
     pending_key: str
     checks: Mapping[str, CheckRecord] = field(default_factory=dict, hash=False)
+    rehearsal: Mapping[str, Any] | None = field(default=None, hash=False)  # {"ok": bool, "at", "where", …}
 
 
 class _TagHash(Protocol):
@@ -200,9 +211,11 @@ class Checklist:
     """The checklist for one pending set. Mutable (the UI toggles it); `.state` is what gets saved."""
 
     def __init__(
-        self, pending_key: str, findings: Sequence[Finding] = (), checks: Mapping[str, CheckRecord] | None = None
+        self, pending_key: str, findings: Sequence[Finding] = (), checks: Mapping[str, CheckRecord] | None = None,
+        rehearsal: Mapping[str, Any] | None = None,
     ) -> None:
         self.pending_key = pending_key
+        self._rehearsal = dict(rehearsal) if rehearsal is not None else None
         seed = tuple(ChecklistItem(i, label, False, False, True, detail) for i, label, detail in SEED_ITEMS)
         self._specs: dict[str, ChecklistItem] = {item.id: item for item in (*seed, *derived_items(findings))}
         self._checks: dict[str, CheckRecord] = {}
@@ -217,8 +230,9 @@ class Checklist:
         cls, pending_key: str, findings: Sequence[Finding], previous_state: ChecklistState | None = None
     ) -> Checklist:
         """A checklist for this pending set, keeping `previous_state`'s checks only if it is for the same set."""
-        same = previous_state is not None and previous_state.pending_key == pending_key
-        return cls(pending_key, findings, previous_state.checks if same and previous_state else None)
+        if previous_state is None or previous_state.pending_key != pending_key:
+            return cls(pending_key, findings)
+        return cls(pending_key, findings, previous_state.checks, previous_state.rehearsal)
 
     # --- reading
 
@@ -258,16 +272,41 @@ class Checklist:
 
     @property
     def state(self) -> ChecklistState:
-        return ChecklistState(self.pending_key, dict(self._checks))
+        return ChecklistState(self.pending_key, dict(self._checks), self._rehearsal)
+
+    @property
+    def rehearsal(self) -> Mapping[str, Any] | None:
+        """How the last rehearsal of exactly this pending set ended (None: none ran)."""
+        return self._rehearsal
+
+    @property
+    def rehearsal_failure(self) -> str | None:
+        """The one-line reason the last rehearsal of this pending set failed; None if none failed."""
+        if self._rehearsal is None or self._rehearsal.get("ok"):
+            return None
+        return str(self._rehearsal.get("error") or "the rehearsal failed")
 
     # --- changing
 
-    def check(self, item_id: str, *, by: str | None = None) -> None:
+    def check(self, item_id: str, *, by: str | None = None, evidence: Mapping[str, Any] | None = None) -> None:
+        """Check an item. An operator's second check keeps the first record (that is when it was decided); a check
+        with evidence (neontui proved the item) replaces what was there: it is newer and says more."""
         spec = self._spec(item_id)
         if not spec.can_check:
             raise ChecklistError(f"{spec.label}: errors cannot be acknowledged", hint="fix the SQL or split the run")
-        if item_id not in self._checks:  # checking twice keeps the first record: that is when it was decided
-            self._checks[item_id] = CheckRecord(by or operator(), _now(), spec.findings)
+        if item_id not in self._checks or evidence is not None:
+            self._checks[item_id] = CheckRecord(by or operator(), _now(), spec.findings,
+                                                dict(evidence) if evidence is not None else None)
+
+    def record_rehearsal(self, evidence: Mapping[str, Any], *, ok: bool) -> None:
+        """A rehearsal of this pending set ended: a success checks `tested-in-development` with its evidence, a
+        failure unchecks it and is kept, so that the production gate refuses with its reason until a rehearsal
+        succeeds (or the pending set changes, which starts a new checklist)."""
+        self._rehearsal = {**evidence, "ok": ok}
+        if ok:
+            self.check(TESTED_ID, by="neontui rehearse", evidence=self._rehearsal)
+        else:
+            self.uncheck(TESTED_ID)
 
     def uncheck(self, item_id: str) -> None:
         self._spec(item_id)
@@ -331,7 +370,8 @@ class ChecklistStore:
             record = _record(raw)
             if record is not None:  # one damaged entry loses that check only
                 checks[item_id] = record
-        return ChecklistState(key, checks)
+        rehearsal = data.get("rehearsal")
+        return ChecklistState(key, checks, rehearsal if isinstance(rehearsal, dict) else None)
 
     def save(self, server: str, state: ChecklistState) -> bool:
         """Write atomically; False when the state dir is not writable (the caller may warn, never crash)."""
@@ -341,6 +381,7 @@ class ChecklistStore:
             "server": server,
             "pending_key": state.pending_key,
             "checks": {item_id: record.to_json() for item_id, record in state.checks.items()},
+            "rehearsal": dict(state.rehearsal) if state.rehearsal is not None else None,
         }
         return write_json_atomic(path, data)
 
@@ -352,9 +393,9 @@ class ChecklistStore:
 def _record(raw: object) -> CheckRecord | None:
     if not isinstance(raw, dict):
         return None
-    by, at, findings = raw.get("by"), raw.get("at"), raw.get("findings", [])
+    by, at, findings, evidence = raw.get("by"), raw.get("at"), raw.get("findings", []), raw.get("evidence")
     if not isinstance(by, str) or not isinstance(at, str):
         return None
     if not isinstance(findings, list) or not all(isinstance(f, str) for f in findings):
         return None
-    return CheckRecord(by, at, tuple(findings))
+    return CheckRecord(by, at, tuple(findings), evidence if isinstance(evidence, dict) else None)

@@ -17,6 +17,7 @@ from neontui.core.errors import NeontuiError
 from neontui.core.gate.checklist import Checklist, ChecklistStore, pending_key
 from neontui.core.gate.environment import Environment, classify, same_target
 from neontui.core.gate.known_servers import KnownServers
+from neontui.core.gate.neon_target import NeonTarget, neon_target
 from neontui.core.gate.pending import Pending, pending_sources, with_column_types
 from neontui.core.gate.policy import Action, Decision, decide
 from neontui.core.gate.settings import Settings, Target, load_settings
@@ -39,9 +40,34 @@ class Gate:
         """The connected server and database: what the checklist is bound to."""
         return self.pending.overview.server.identity.key
 
+    @property
+    def neon(self) -> NeonTarget | None:
+        """The target's Neon facts (project, branch, API settings), or None when it is not on Neon."""
+        return neon_target(self.project.database_url, self.settings, self.target)
+
     def decide(self, action: Action | str, typed_confirmation: str | None = None) -> Decision:
-        return decide(Action(action), self.environment, self.checklist, self.review.findings, target=self.target,
-                      database=self.pending.database, typed_confirmation=typed_confirmation)
+        action = Action(action)
+        return decide(action, self.environment, self.checklist, self.review.findings, target=self.target,
+                      database=self.pending.database, typed_confirmation=typed_confirmation,
+                      backup_planned=action is Action.MIGRATE and self.backup_planned)
+
+    @property
+    def backup_planned(self) -> bool:
+        """Whether a production apply takes a Neon backup branch itself before its first statement ([neon] backup,
+        on by default, on a Neon target whose API key is set): then the checklist's backup item is the apply's to
+        check. Without the key the item stays the operator's, as on any other server (see `backup_note`)."""
+        neon = self.neon
+        return (self.environment.production and self.settings.neon.backup and neon is not None
+                and neon.has_key())
+
+    @property
+    def backup_note(self) -> str | None:
+        """Why a production apply on Neon takes no backup branch itself, when that is only for want of the key."""
+        neon = self.neon
+        if not (self.environment.production and self.settings.neon.backup and neon is not None) or neon.has_key():
+            return None
+        return (f"note: {neon.settings.api_key_env} is not set, so neontui takes no backup branch before the apply; "
+                "the checklist's backup item is yours to check")
 
     def confirmation_to_ask(self, action: Action | str, decision: Decision) -> str | None:
         """The name to ask the operator for when typing it is all the policy still wants: asked of the policy itself

@@ -10,6 +10,10 @@ Policy (D = development, P = production; "errors" = non-suppressed findings with
 | dry-run  | allowed, even with errors     | complete checklist (so no errors); no typed confirmation            |
 | migrate  | refused when there are errors | complete checklist + typed confirmation == database name            |
 | push     | allowed                       | refused unless the target has allow_push = true; then as migrate    |
+| rehearse | allowed                       | allowed (runs on a disposable copy; it is what proves "tested")     |
+| backup   | allowed                       | allowed (adds a branch or a database; changes nothing)              |
+| diff     | allowed                       | allowed (reads only)                                                |
+| restore  | typed confirmation            | typed confirmation (it rewinds the database; no checklist applies)  |
 
 Why:
 * A dry run exists to find errors, so development never blocks it. On production it takes real locks (it runs
@@ -21,6 +25,12 @@ Why:
   `Decision.warnings` (reasons are only ever the reasons for a refusal).
 * In production the checklist must also cover every current finding (a checklist built before a new finding
   appeared is stale), and errors are reported by rule id rather than as one more unchecked item.
+* A failed rehearsal of exactly this pending set (Checklist.rehearsal_failure) locks migrate, push and the dry run
+  in production with its reason, whatever the checklist says, until a rehearsal succeeds: what failed on a copy
+  of the target will fail on the target.
+* `backup_planned`: the apply takes a backup (a Neon backup branch) itself before its first statement and stops if
+  it cannot, so the `backup-taken` item does not hold the gate; the apply checks it with its evidence.
+* Restore needs the typed database name everywhere: it throws away everything written since the backup.
 * The confirmation text is the target's `database` setting, else the `database` argument (the URL's database
   name). It is compared exactly (case-sensitive) after trimming surrounding whitespace. `Decision.confirmation`
   is set whenever the action requires a typed confirmation, allowed or not, so a UI knows what to ask for.
@@ -36,7 +46,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from neontui.core.gate.checklist import Checklist, derived_items
+from neontui.core.gate.checklist import BACKUP_ID, Checklist, derived_items
 from neontui.core.gate.environment import Environment
 from neontui.core.gate.settings import Target
 from neontui.core.safety.model import Finding, Severity
@@ -51,6 +61,10 @@ class Action(StrEnum):
     STUDIO = "studio"
     DRY_RUN = "dry-run"
     CHECK = "check"
+    REHEARSE = "rehearse"
+    BACKUP = "backup"
+    DIFF = "diff"
+    RESTORE = "restore"
 
 
 class Reason(StrEnum):
@@ -64,6 +78,7 @@ class Reason(StrEnum):
     CONFIRMATION_UNKNOWN = "confirmation-unknown"  # no database name to confirm with
     CONFIRMATION_MISSING = "confirmation-missing"  # the database name has not been typed yet
     CONFIRMATION_MISMATCH = "confirmation-mismatch"
+    REHEARSAL_FAILED = "rehearsal-failed"  # the last rehearsal of this pending set failed
 
 
 @dataclass(frozen=True)
@@ -104,7 +119,7 @@ class Decision:
         return tuple(r for r in self.refusals if r.code not in codes)
 
 
-_ALWAYS = (Action.CHECK, Action.GENERATE, Action.STUDIO)
+_ALWAYS = (Action.CHECK, Action.GENERATE, Action.STUDIO, Action.REHEARSE, Action.BACKUP, Action.DIFF)
 _CONFIRMED = (Action.MIGRATE, Action.PUSH)  # production actions that commit to the database
 
 
@@ -117,9 +132,14 @@ def decide(
     target: Target | None = None,
     database: str | None = None,
     typed_confirmation: str | None = None,
+    backup_planned: bool = False,
 ) -> Decision:
     """Whether `action` may run now; see the module docstring for the table."""
     action = Action(action)
+    if action is Action.RESTORE:
+        refusal = _confirmation_refusal(action, target, database, typed_confirmation)
+        confirmation = (target.database if target is not None else None) or database
+        return Decision(refusal is None, (refusal,) if refusal else (), confirmation)
     errors = [f for f in findings if not f.suppressed and f.severity is Severity.ERROR]
 
     if action in _ALWAYS:
@@ -144,28 +164,38 @@ def decide(
     reasons: list[Refusal] = []
     if errors:
         reasons.append(_errors_refusal(action, errors))
-    reasons += _checklist_refusals(action, checklist, findings, errors_reported=bool(errors))
+    failed = checklist.rehearsal_failure if checklist is not None else None
+    if failed is not None:
+        reasons.append(Refusal(Reason.REHEARSAL_FAILED, f"{action} locked: the rehearsal of this pending set failed "
+                                                        f"({failed}); fix it and run neontui rehearse again"))
+    reasons += _checklist_refusals(action, checklist, findings, errors_reported=bool(errors),
+                                   backup_planned=backup_planned)
 
-    confirmation: str | None = None
+    confirmation = None  # typed as in the restore branch above (str | None); a second annotation is a redefinition
     if action in _CONFIRMED:
         confirmation = (target.database if target is not None else None) or database
-        if confirmation is None:
-            where = f"for target {target.name}" if target is not None else "for the target"
-            reasons.append(Refusal(
-                Reason.CONFIRMATION_UNKNOWN,
-                f"{action} locked: the database name to confirm is unknown (set database = \"…\" {where} in "
-                "neontui.toml)",
-            ))
-        elif typed_confirmation is None:
-            reasons.append(Refusal(Reason.CONFIRMATION_MISSING, f"type the database name {confirmation} to confirm"))
-        elif typed_confirmation.strip() != confirmation:
-            reasons.append(Refusal(
-                Reason.CONFIRMATION_MISMATCH,
-                f"typed confirmation '{typed_confirmation.strip()}' does not match the database name '{confirmation}'",
-            ))
+        refusal = _confirmation_refusal(action, target, database, typed_confirmation)
+        if refusal is not None:
+            reasons.append(refusal)
 
     warnings = ("dry-run on production takes real locks until it rolls back",) if action is Action.DRY_RUN else ()
     return Decision(not reasons, tuple(reasons), confirmation, warnings)
+
+
+def _confirmation_refusal(action: Action, target: Target | None, database: str | None,
+                          typed_confirmation: str | None) -> Refusal | None:
+    """Why the typed confirmation does not (yet) allow `action`: unknown name, not typed, or mistyped."""
+    confirmation = (target.database if target is not None else None) or database
+    if confirmation is None:
+        where = f"for target {target.name}" if target is not None else "for the target"
+        return Refusal(Reason.CONFIRMATION_UNKNOWN, f"{action} locked: the database name to confirm is unknown (set "
+                                                    f"database = \"…\" {where} in neontui.toml)")
+    if typed_confirmation is None:
+        return Refusal(Reason.CONFIRMATION_MISSING, f"type the database name {confirmation} to confirm")
+    if typed_confirmation.strip() != confirmation:
+        return Refusal(Reason.CONFIRMATION_MISMATCH, f"typed confirmation '{typed_confirmation.strip()}' does not "
+                                                     f"match the database name '{confirmation}'")
+    return None
 
 
 def _plural(n: int, word: str) -> str:
@@ -179,14 +209,16 @@ def _errors_refusal(action: Action, errors: Sequence[Finding]) -> Refusal:
 
 
 def _checklist_refusals(
-    action: Action, checklist: Checklist | None, findings: Sequence[Finding], *, errors_reported: bool
+    action: Action, checklist: Checklist | None, findings: Sequence[Finding], *, errors_reported: bool,
+    backup_planned: bool = False,
 ) -> list[Refusal]:
     if checklist is None:
         return [Refusal(Reason.NO_CHECKLIST, f"{action} locked: the safety checklist has not been filled in")]
     reasons: list[Refusal] = []
     items = {item.id: item for item in checklist.items}
     # Unchecked items the operator can still check; the errors item is reported above by rule id.
-    open_items = [i for i in items.values() if not i.checked and (i.can_check or not errors_reported)]
+    open_items = [i for i in items.values() if not i.checked and (i.can_check or not errors_reported)
+                  and not (backup_planned and i.id == BACKUP_ID)]
     if open_items:
         labels = ", ".join(i.label for i in open_items)
         reasons.append(Refusal(Reason.UNCHECKED, f"{action} locked: {_plural(len(open_items), 'checklist item')} "

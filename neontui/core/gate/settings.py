@@ -28,6 +28,15 @@ Schema (every key is optional; unknown keys and wrong types are errors naming th
     production = true
     allow_push = false              # drizzle-kit push in production is refused unless this is true
     database = "neondb"             # the name the operator types to confirm (default: the URL's database name)
+    neon_project = "…"              # this target's Neon project id: skips the lookup by endpoint id, and makes a
+    neon_branch = "main"            # target on a non-Neon host name (a proxy) a Neon one; branch: id or name
+    neon_backup = "branch"          # what the backup before a production apply is: "branch" (default), or
+                                    # "snapshot" (Neon's beta snapshots; docs/neon.md)
+
+    [neon]                          # the Neon API (docs/neon.md): rehearsals on a branch, backups, restore
+    api_key_env = "NEON_API_KEY"    # the variable that holds the API key (default NEON_API_KEY); never the key
+    api_url = "https://console.neon.tech/api/v2"  # another base URL (a proxy)
+    backup = true                   # a backup branch before every production apply on Neon (default true)
 
 In `pyproject.toml` the same keys live under `[tool.neontui]` and `[tool.neontui.targets.<name>]`.
 """
@@ -45,9 +54,10 @@ from typing import Any
 from neontui.core.db.limits import CONNECT_TIMEOUT_ENV, DEFAULT_CONNECT_DEADLINE
 from neontui.core.drizzle.config_file import up_to_repo_root  # the same "repository root" as drizzle config discovery
 from neontui.core.errors import ConfigError
+from neontui.core.redact import remember_secret
 
-__all__ = ["PYPROJECT", "SETTINGS_FILE", "Settings", "Target", "find_settings_file", "load_settings",
-           "postgres_duration"]
+__all__ = ["NEON_BACKUP_KINDS", "PYPROJECT", "SETTINGS_FILE", "NeonSettings", "Settings", "Target",
+           "find_settings_file", "load_settings", "postgres_duration"]
 
 SETTINGS_FILE = "neontui.toml"
 PYPROJECT = "pyproject.toml"
@@ -58,9 +68,12 @@ _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TARGET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")  # also typed on the command line as --target NAME
 
-_TOP_KEYS = ("audit_log", "connect_timeout", "default_target", "keys", "lock_timeout", "statement_timeout", "targets")
+_TOP_KEYS = ("audit_log", "connect_timeout", "default_target", "keys", "lock_timeout", "neon", "statement_timeout",
+             "targets")
+_NEON_KEYS = ("api_key_env", "api_url", "backup")
 _SECONDS_PER_UNIT = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
-_TARGET_KEYS = ("url_env", "production", "allow_push", "database")
+_TARGET_KEYS = ("url_env", "production", "allow_push", "database", "neon_project", "neon_branch", "neon_backup")
+NEON_BACKUP_KINDS = ("branch", "snapshot")
 DURATION_LIMIT_MS = 2**31 - 1  # PostgreSQL's maximum lock_timeout and statement_timeout (about 24.8 days)
 
 
@@ -84,6 +97,18 @@ class Target:
     production: bool | None = None  # None: not configured, the URL decides (see environment.classify)
     allow_push: bool = False
     database: str | None = None  # the confirmation text; None: the URL's database name
+    neon_project: str | None = None  # the Neon project id (else found from the URL's endpoint id)
+    neon_branch: str | None = None  # the Neon branch, id or name (else the endpoint's branch)
+    neon_backup: str = "branch"  # the Neon backup: a no-compute child "branch", or a "snapshot" (NEON_BACKUP_KINDS)
+
+
+@dataclass(frozen=True)
+class NeonSettings:
+    """The [neon] table: how to reach the Neon API. The key itself is never in a file, only its variable's name."""
+
+    api_key_env: str = "NEON_API_KEY"
+    api_url: str = "https://console.neon.tech/api/v2"
+    backup: bool = True  # a backup branch before every production apply on a Neon target
 
 
 @dataclass(frozen=True)
@@ -96,6 +121,7 @@ class Settings:
     connect_timeout: float | None = None  # seconds; None: not set in the file
     audit_log: str | None = None  # as written; AuditLog.for_project resolves it against the project root
     keys: dict[str, str] = field(default_factory=dict, hash=False)  # console action id → keys, e.g. "M,f6"
+    neon: NeonSettings = field(default_factory=NeonSettings)
 
     @property
     def source(self) -> str:
@@ -190,6 +216,7 @@ def _build(path: Path, table: dict[str, Any], prefix: str) -> Settings:
     return Settings(
         path=path,
         keys=keys,
+        neon=read.neon(table.get("neon", {})),
         targets=targets,
         default_target=default_target,
         lock_timeout=read.duration(table, "lock_timeout"),
@@ -260,7 +287,32 @@ class _Reader:
             production=self.boolean(raw, "production", f"{where}.production"),
             allow_push=self.boolean(raw, "allow_push", f"{where}.allow_push") or False,
             database=self.string(raw, "database", f"{where}.database"),
+            neon_project=self.string(raw, "neon_project", f"{where}.neon_project"),
+            neon_branch=self.string(raw, "neon_branch", f"{where}.neon_branch"),
+            neon_backup=self.neon_backup(raw, where),
         )
+
+    def neon_backup(self, raw: dict[str, Any], where: str) -> str:
+        value = self.string(raw, "neon_backup", f"{where}.neon_backup") or "branch"
+        if value not in NEON_BACKUP_KINDS:
+            raise self.fail(f"{where}.neon_backup", f'must be "branch" or "snapshot", found {value!r}')
+        return value
+
+    def neon(self, raw: object) -> NeonSettings:
+        if not isinstance(raw, dict):
+            raise self.fail("neon", f"must be a table, found {_type(raw)}")
+        self.unknown(raw, _NEON_KEYS, "neon.")
+        defaults = NeonSettings()
+        key_env = self.string(raw, "api_key_env", "neon.api_key_env") or defaults.api_key_env
+        if key_env.startswith("napi_") or not _ENV_NAME.fullmatch(key_env):  # napi_: what Neon's keys look like
+            remember_secret(key_env)  # a pasted key: never echo it
+            raise self.fail("neon.api_key_env", f"must be an environment variable name (the key itself never goes in "
+                                                f"a file), found a value of {len(key_env)} characters")
+        api_url = self.string(raw, "api_url", "neon.api_url") or defaults.api_url
+        if not api_url.startswith(("https://", "http://")):
+            raise self.fail("neon.api_url", f"must be an http(s) URL, found {api_url!r}")
+        backup = self.boolean(raw, "backup", "neon.backup")
+        return NeonSettings(key_env, api_url.rstrip("/"), defaults.backup if backup is None else backup)
 
     def default_target(self, table: dict[str, Any], targets: dict[str, Target]) -> str | None:
         default_target = self.string(table, "default_target", "default_target")

@@ -28,14 +28,10 @@ from neontui.core.migrate.migrator import (
     ensure_ledger,
     release_lock,
 )
+from neontui.core.migrate.observe import own_locks, relfilenodes, rewritten, statement_tables
 from neontui.core.migrate.plan import PlannedStatement, build_plan
-from neontui.core.sql.statements import touched_tables
 
 DEFAULT_LOCK_TIMEOUT = "2s"  # short: a dry run on production takes real locks
-_OWN_LOCKS = """
-select l.relation::regclass::text, l.mode
-from pg_locks l where l.pid = pg_backend_pid() and l.locktype = 'relation' and l.granted
-"""
 
 
 @dataclass
@@ -118,9 +114,9 @@ def dry_run(conn: psycopg.Connection, journal: Journal, schema: str, table: str,
 
 
 def _run(conn: psycopg.Connection, planned: PlannedStatement, entry: DryStatement) -> MigrationFailed | None:
-    tables = [f'"{s}"."{t}"' for s, t in touched_tables([planned.sql])]
-    before_locks = set(conn.execute(_OWN_LOCKS).fetchall())
-    before_files = _relfilenodes(conn, tables)
+    tables = statement_tables(planned)
+    before_locks = own_locks(conn)
+    before_files = relfilenodes(conn, tables)
     started = time.monotonic()
     try:
         cursor = conn.execute(planned.sql.encode("utf-8"))
@@ -129,16 +125,6 @@ def _run(conn: psycopg.Connection, planned: PlannedStatement, entry: DryStatemen
         return MigrationFailed(planned, exc, transactional=True)
     entry.elapsed = time.monotonic() - started
     entry.rows = cursor.rowcount if cursor.rowcount >= 0 else None
-    entry.locks = sorted(set(conn.execute(_OWN_LOCKS).fetchall()) - before_locks)
-    after_files = _relfilenodes(conn, tables)
-    entry.rewritten = sorted(t for t, node in before_files.items() if node and after_files.get(t) not in (None, node))
+    entry.locks = sorted(own_locks(conn) - before_locks)
+    entry.rewritten = rewritten(before_files, relfilenodes(conn, tables))
     return None
-
-
-def _relfilenodes(conn: psycopg.Connection, tables: list[str]) -> dict[str, int | None]:
-    if not tables:
-        return {}
-    rows = conn.execute("select t, (select relfilenode from pg_class where oid = to_regclass(t)) "
-                        "from unnest(%s::text[]) as t", (tables,)).fetchall()
-    return dict(rows)
-

@@ -29,6 +29,7 @@ from neontui.core.drizzle.journal import Journal, Migration, check_nul_bytes
 from neontui.core.drizzle.ledger import Ledger, read_ledger, require_writable, table_identifier
 from neontui.core.drizzle.pending import V1Upgrade, name_pending, pending_entries, predict_v1_upgrade
 from neontui.core.errors import ConfigError, ExitCode, NeontuiError
+from neontui.core.migrate.observe import Observer
 from neontui.core.migrate.plan import Plan, PlannedStatement, Step, build_plan
 from neontui.core.sql.statements import line_column, touched_tables
 
@@ -303,20 +304,20 @@ def check_runnable(journal: Journal) -> None:
 
 def migrate(url: str, journal: Journal, schema: str, table: str, options: MigrateOptions = DEFAULT_OPTIONS,
             on_event: EventHandler | None = None, *, expect: list[str] | None = None,
-            deadline: float | None = None) -> MigrateReport:
+            deadline: float | None = None, observer: Observer | None = None) -> MigrateReport:
     """Connect to `url` (the direct endpoint: a pooled Neon URL is refused; `deadline`: connect's) and apply the
-    pending batch."""
+    pending batch; `observer` (a rehearsal's) sees every statement's locks, rewrites and rows."""
     target = parse_url(url)
     if target.is_pooled:
         raise ConfigError(f"refusing the pooled endpoint {target.host}: the advisory lock and the migration "
                           "transaction need a direct session", hint="use the direct endpoint (without -pooler)")
     with connect(url, application_name=options.application_name, deadline=deadline) as conn:
-        return run(conn, journal, schema, table, options, on_event, expect=expect)
+        return run(conn, journal, schema, table, options, on_event, expect=expect, observer=observer)
 
 
 def run(conn: psycopg.Connection, journal: Journal, schema: str, table: str,
         options: MigrateOptions = DEFAULT_OPTIONS, on_event: EventHandler | None = None, *,
-        limit: int | None = None, expect: list[str] | None = None) -> MigrateReport:
+        limit: int | None = None, expect: list[str] | None = None, observer: Observer | None = None) -> MigrateReport:
     """Apply the pending batch (or its first `limit` migrations) on an autocommit connection.
 
     `expect` is the batch that was reviewed: if, under the lock, something else is pending, nothing runs.
@@ -337,7 +338,8 @@ def run(conn: psycopg.Connection, journal: Journal, schema: str, table: str,
         check_reviewed(batch, expect)
         version = conn.info.server_version
         plan = build_plan(batch, per_migration=options.per_migration, server_version=version)
-        runner = _Runner(conn, ledger, options, on_event or (lambda _e: None), with_name=journal.is_folders)
+        runner = _Runner(conn, ledger, options, on_event or (lambda _e: None), with_name=journal.is_folders,
+                         observer=observer)
         for step in plan.steps:
             runner.step(step)
         return MigrateReport(runner.committed, plan, list(runner.timings.values()), time.monotonic() - started,
@@ -381,10 +383,10 @@ def lock_holder(conn: psycopg.Connection, key: int) -> str:
 
 class _Runner:
     def __init__(self, conn: psycopg.Connection, ledger: Ledger, options: MigrateOptions, emit: EventHandler, *,
-                 with_name: bool) -> None:
+                 with_name: bool, observer: Observer | None = None) -> None:
         """`with_name`: record the folder name, as drizzle 1.0 does; drizzle 0.45 (a journal) never writes it, even
         into a table that has the column."""
-        self.conn, self.options, self.emit = conn, options, emit
+        self.conn, self.options, self.emit, self.observer = conn, options, emit, observer
         self.committed: list[str] = []
         self.timings: dict[str, MigrationTiming] = {}
         self.insert = sql.SQL('insert into {} ("hash", "created_at"{}) values (%s, %s{})').format(
@@ -411,6 +413,9 @@ class _Runner:
                         self._record(item)
         except psycopg.Error as exc:
             raise self._failure(current or _record_statement(step), exc, transactional=True) from None
+        finally:
+            if self.observer is not None:
+                self.observer.step_done()
         self._committed(step)
 
     def _autocommit(self, step: Step) -> None:
@@ -437,13 +442,21 @@ class _Runner:
 
     def _execute(self, statement: PlannedStatement, *, transactional: bool) -> None:
         self.emit(StatementStarted(statement.tag, statement.index, statement.summary, transactional))
+        observed = self.observer.before(self.conn, statement, transactional=transactional) if self.observer else None
         started = time.monotonic()
-        cursor = self.conn.execute(statement.sql.encode("utf-8"))  # no params: simple protocol, `%` left alone
+        try:
+            cursor = self.conn.execute(statement.sql.encode("utf-8"))  # no params: simple protocol, `%` left alone
+        except psycopg.Error:
+            if self.observer is not None and observed is not None:
+                self.observer.failed(observed, time.monotonic() - started)
+            raise
         elapsed = time.monotonic() - started
         rows = cursor.rowcount if cursor.rowcount >= 0 else None
         timing = self.timings.setdefault(statement.tag, MigrationTiming(statement.tag))
         timing.elapsed += elapsed
         timing.statements.append(StatementTiming(statement.index, elapsed, rows))
+        if self.observer is not None and observed is not None:
+            self.observer.after(self.conn, observed, elapsed, rows)
         self.emit(StatementFinished(statement.tag, statement.index, elapsed, rows))
 
     def _record(self, migration: Migration) -> None:

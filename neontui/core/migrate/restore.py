@@ -24,7 +24,7 @@ import psycopg
 from psycopg.rows import tuple_row
 
 from neontui.core.db.connect import left_as_found
-from neontui.core.db.pg_client import libpq_target_without_password, mismatch_from_stderr
+from neontui.core.db.pg_client import client_for, libpq_target_without_password, mismatch_from_stderr
 from neontui.core.db.url import DbUrl, direct_url, parse_url
 from neontui.core.errors import NeontuiError
 from neontui.core.redact import redact
@@ -134,19 +134,24 @@ def take_restore_point(conn: psycopg.Connection, url: DbUrl) -> RestorePoint:
     )
 
 
-def schema_dump(url: str, dest: Path, *, timeout: float = 120) -> Path | None:
+def schema_dump(url: str, dest: Path, *, timeout: float = 120, server_version_num: int | None = None) -> Path | None:
     """`pg_dump --schema-only --no-owner` of the database into `dest`; None when pg_dump is not installed.
+
+    With `server_version_num` (the gate knows it) the pg_dump found is checked against the server first
+    (pg_client.client_for: one line naming both versions and what to install), before it runs.
 
     The password goes through PGPASSWORD, never argv (visible in ps). A pooled Neon URL is switched to the direct
     host first (Neon recommends dumping over the unpooled connection). The file appears only when pg_dump
     succeeded. Raises NeontuiError (one line, redacted) on failure or timeout; on timeout pg_dump is killed.
     """
-    pg_dump = shutil.which("pg_dump")
-    if pg_dump is None:
+    found = shutil.which("pg_dump")
+    if found is None:
         return None
     direct = direct_url(url)[0]
     target, password = libpq_target_without_password(direct)
     shown = parse_url(direct).display_target()
+    pg_dump = str(client_for(server_version_num, shown, timeout=min(30.0, timeout)).pg_dump
+                  if server_version_num else found)
     env = dict(os.environ)
     if password is not None:
         env["PGPASSWORD"] = password

@@ -76,11 +76,12 @@ class Branch:
     default: bool = False
     expires_at: str | None = None
     created_at: str | None = None
+    restored_as: str | None = None  # a branch restored from a snapshot: the id of the branch it replaced
 
     @classmethod
     def of(cls, doc: Mapping[str, Any]) -> Branch:
         return cls(doc["id"], doc["project_id"], doc["name"], doc.get("parent_id"), bool(doc.get("default")),
-                   doc.get("expires_at"), doc.get("created_at"))
+                   doc.get("expires_at"), doc.get("created_at"), doc.get("restored_as"))
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,27 @@ class BranchChange:
     operations: tuple[Operation, ...]
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """A snapshot (Neon beta): the project-level copy of a branch at one moment."""
+
+    id: str
+    name: str
+    created_at: str
+    source_branch_id: str | None = None
+    expires_at: str | None = None
+
+    @classmethod
+    def of(cls, doc: Mapping[str, Any]) -> Snapshot:
+        return cls(doc["id"], doc["name"], doc["created_at"], doc.get("source_branch_id"), doc.get("expires_at"))
+
+
+@dataclass(frozen=True)
+class CreatedSnapshot:
+    snapshot: Snapshot
+    operations: tuple[Operation, ...]
+
+
 _endpoint_cache: dict[tuple[str, str], Endpoint] = {}
 
 
@@ -136,8 +158,9 @@ class NeonClient:
                                   headers={"Authorization": f"Bearer {api_key}", "Accept": "application/json"})
 
     @classmethod
-    def from_env(cls, variable: str = DEFAULT_KEY_VARIABLE, **options: Any) -> NeonClient:
-        key = os.environ.get(variable, "")
+    def from_env(cls, variable: str = DEFAULT_KEY_VARIABLE, *, environ: Mapping[str, str] | None = None,
+                 **options: Any) -> NeonClient:
+        key = (os.environ if environ is None else environ).get(variable, "")
         if not key.strip():
             raise NeonKeyMissing(f"{variable} is not set",
                                  hint="create an API key at https://console.neon.tech/app/settings/api-keys")
@@ -259,6 +282,35 @@ class NeonClient:
         params = {"base_branch_id": base_branch_id, "db_name": db_name}
         doc = self._get(f"/projects/{project_id}/branches/{branch_id}/compare_schema", params)
         return str(doc.get("diff") or "")
+
+    # --- snapshots (beta in Neon's spec) ---------------------------------------------------------------------
+
+    def create_snapshot(self, project_id: str, branch_id: str, *, name: str | None = None,
+                        expires_at: str | None = None) -> CreatedSnapshot:
+        """A snapshot of `branch_id` at its head; its operations may still run (wait_for_operations). Neon takes
+        the options as query parameters, not a body."""
+        params = {key: value for key, value in {"name": name, "expires_at": expires_at}.items() if value is not None}
+        doc = self._request("POST", f"/projects/{project_id}/branches/{branch_id}/snapshot", params=params)
+        return CreatedSnapshot(Snapshot.of(doc["snapshot"]), _operations(doc))
+
+    def list_snapshots(self, project_id: str) -> list[Snapshot]:
+        """Every snapshot of the project (the spec documents no paging for this list)."""
+        return [Snapshot.of(doc) for doc in self._get(f"/projects/{project_id}/snapshots").get("snapshots", [])]
+
+    def restore_snapshot(self, project_id: str, snapshot_id: str, *, target_branch_id: str | None = None,
+                         finalize_restore: bool = True) -> BranchChange:
+        """Restore a snapshot into a new branch. With `finalize_restore` (neontui's default; Neon's is false) the new
+        branch replaces `target_branch_id` (default: the snapshot's source branch): it takes the branch's name and
+        computes, and the replaced branch is renamed and keeps the state before. Returns the new branch."""
+        body: dict[str, Any] = {"finalize_restore": finalize_restore}
+        if target_branch_id is not None:
+            body["target_branch_id"] = target_branch_id
+        doc = self._request("POST", f"/projects/{project_id}/snapshots/{snapshot_id}/restore", json=body)
+        return BranchChange(Branch.of(doc["branch"]), _operations(doc))
+
+    def delete_snapshot(self, project_id: str, snapshot_id: str) -> tuple[Operation, ...]:
+        """Delete a snapshot; the operations that do it (wait_for_operations to be sure)."""
+        return _operations(self._request("DELETE", f"/projects/{project_id}/snapshots/{snapshot_id}"))
 
     # --- operations --------------------------------------------------------------------------------------------
 

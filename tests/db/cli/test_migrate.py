@@ -16,7 +16,7 @@ from neontui.core.db.url import parse_url
 from tests.drizzle_env import run_drizzle_kit
 from tests.drizzle_project import journal_data
 from tests.factories import sql_project
-from tests.helpers import SECRET, ledger_rows, neontui, secret_url, wait_until
+from tests.helpers import SECRET, ledger_rows, neontui, secret_url, server_major, wait_until
 
 B = "--> statement-breakpoint\n"
 SEED = ("reviewed", "no-destructive-without-backup", "backwards-compatible", "tested-in-development", "backup-taken")
@@ -69,7 +69,7 @@ def test_dry_run_changes_nothing(app, database_url, tmp_path):
     assert ledger_rows(database_url) == []
 
 
-def test_production_needs_the_checklist_and_the_typed_name(tmp_path, database_url):
+def test_production_needs_the_checklist_and_the_typed_name(tmp_path, database_url, matching_pg_dump):
     app = sql_project(tmp_path / "prod", {
         "0000_init": b'CREATE TABLE "users" ("id" integer, "legacy" text);',
         "0001_more": f'ALTER TABLE "users" ADD COLUMN "email" text;{B}ALTER TABLE "users" DROP COLUMN "legacy";'
@@ -85,12 +85,35 @@ def test_production_needs_the_checklist_and_the_typed_name(tmp_path, database_ur
     ok = neontui("migrate", str(app), "--env", "production", "--confirm", database, url=database_url, state=tmp_path)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert len(ledger_rows(database_url)) == 2
-    # production takes a schema-only pg_dump when it can; here pg_dump may be older than the server: a warning
-    assert "schema-only backup: " in ok.stderr or "warning: no schema backup: " in ok.stderr
+    # production takes a schema-only pg_dump (here one that matches the server), before the first statement
+    backup = Path(ok.stderr.split("schema-only backup: ", 1)[1].splitlines()[0])
+    assert backup.parent == app / ".neontui" / "backups" and backup.name.endswith(f"-{database}-schema.sql")
+    dumped = backup.read_text()
+    assert 'CREATE TABLE public.users' in dumped and "legacy text" in dumped and "email" not in dumped
     log = [json.loads(line) for line in (app / ".neontui" / "audit.jsonl").read_text().splitlines()]
+    assert log[-1]["details"]["schema_backup"] == str(backup)
     assert [(r["result"], r["environment"]["production"]) for r in log] == [
         ("refused", True), ("refused", True), ("ok", True)]
     assert {c["id"] for c in log[-1]["checklist"]["checked"]} >= set(SEED)
+
+
+def test_a_pg_dump_older_than_the_server_gives_a_warning_naming_both_and_the_apply_goes_on(tmp_path, database_url):
+    """The schema-only backup is an extra (the restore point stands): an old local pg_dump is named, with the
+    version needed and what to install, and the run continues."""
+    system = Path("/usr/lib/postgresql/15/bin")
+    if not (system / "pg_dump").is_file() or server_major(database_url) <= 15:
+        pytest.skip("needs a local pg_dump older than the test server")
+    app = sql_project(tmp_path / "prod", {"0000_init": b'CREATE TABLE "users" ("id" integer);'})
+    checks = [a for item in SEED for a in ("--check", item)]
+    env = {"PATH": f"{system}{os.pathsep}{os.environ['PATH']}"}
+    neontui("checklist", str(app), "--env", "production", *checks, url=database_url, state=tmp_path, env=env)
+    database = parse_url(database_url).dbname or ""
+    ok = neontui("migrate", str(app), "--env", "production", "--confirm", database, url=database_url,
+                 state=tmp_path, env=env)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    warning = next(line for line in ok.stderr.splitlines() if line.startswith("warning: no schema backup: "))
+    assert "pg_dump 15." in warning and f"needs pg_dump {server_major(database_url)} or newer" in warning
+    assert len(ledger_rows(database_url)) == 1
 
 
 def test_killing_the_process_mid_run_leaves_nothing_partial(app, database_url, tmp_path):

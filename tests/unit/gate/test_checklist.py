@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from neontui.core.gate.checklist import (
+    BACKUP_ID,
+    TESTED_ID,
     Checklist,
     ChecklistError,
     ChecklistState,
@@ -337,3 +339,132 @@ def test_default_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("XDG_STATE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert default_checklist_dir() == tmp_path / "home" / ".local" / "state" / "neontui" / "checklists"
+
+
+# --- rehearsals and evidence ----------------------------------------------------------------------------
+
+REHEARSED = {"where": "neon branch rehearse-1a2b (masked)", "at": "2026-12-01T12:00:00+00:00", "statements": 4}
+BROKEN = {"where": "neon branch rehearse-1a2b (masked)", "at": "2026-12-01T12:05:00+00:00",
+          "error": 'ERROR: could not create unique index "users_email_key" (0001_users, statement 2)'}
+
+
+def test_the_ids_neontui_checks_itself_are_seed_items() -> None:
+    assert (TESTED_ID, BACKUP_ID) == ("tested-in-development", "backup-taken")
+    assert {TESTED_ID, BACKUP_ID} <= set(SEED_IDS)
+
+
+def test_a_successful_rehearsal_checks_tested_with_its_evidence() -> None:
+    checklist = Checklist(KEY, [DROP_COLUMN])
+    assert checklist.rehearsal is None and checklist.rehearsal_failure is None
+    checklist.record_rehearsal(REHEARSED, ok=True)
+    record = checklist.checks[TESTED_ID]
+    assert record.by == "neontui rehearse"
+    assert record.evidence == {**REHEARSED, "ok": True}
+    assert checklist.rehearsal == {**REHEARSED, "ok": True}
+    assert checklist.rehearsal_failure is None
+    assert checklist.progress == (1, 6)
+
+
+def test_a_failed_rehearsal_unchecks_tested_and_keeps_its_reason_until_one_succeeds() -> None:
+    checklist = Checklist(KEY)
+    checklist.check(TESTED_ID, by="alice")  # the operator thought it was tested
+    checklist.record_rehearsal(BROKEN, ok=False)
+    assert not checklist.item(TESTED_ID).checked
+    assert checklist.rehearsal_failure == BROKEN["error"]
+    checklist.check(TESTED_ID, by="alice")  # checking it again does not erase the failure
+    assert checklist.rehearsal_failure == BROKEN["error"]
+    checklist.record_rehearsal(REHEARSED, ok=True)
+    assert checklist.rehearsal_failure is None
+    assert checklist.checks[TESTED_ID].by == "neontui rehearse"
+
+
+def test_a_failure_without_an_error_text_still_reads_as_a_failure() -> None:
+    checklist = Checklist(KEY)
+    checklist.record_rehearsal({"where": "a copy", "error": ""}, ok=False)
+    assert checklist.rehearsal_failure == "the rehearsal failed"
+
+
+def test_evidence_replaces_a_manual_record_but_a_manual_check_does_not_replace_evidence() -> None:
+    checklist = Checklist(KEY)
+    checklist.check(BACKUP_ID, by="alice")
+    assert checklist.checks[BACKUP_ID].evidence is None
+    backup = {"branch": "backup-before-0001", "restore": "neontui restore --branch backup-before-0001"}
+    checklist.check(BACKUP_ID, by="neontui migrate", evidence=backup)
+    assert checklist.checks[BACKUP_ID].by == "neontui migrate"
+    assert checklist.checks[BACKUP_ID].evidence == backup
+    checklist.check(BACKUP_ID, by="bob")  # a later plain check keeps what proved it
+    assert checklist.checks[BACKUP_ID].by == "neontui migrate"
+    assert checklist.checks[BACKUP_ID].evidence == backup
+    newer = {**backup, "branch": "backup-before-0002"}
+    checklist.check(BACKUP_ID, by="neontui migrate", evidence=newer)
+    assert checklist.checks[BACKUP_ID].evidence == newer
+
+
+def test_evidence_is_copied_not_shared() -> None:
+    checklist = Checklist(KEY)
+    evidence = {"branch": "backup-1"}
+    checklist.check(BACKUP_ID, by="neontui migrate", evidence=evidence)
+    evidence["branch"] = "changed later"
+    assert checklist.checks[BACKUP_ID].evidence == {"branch": "backup-1"}
+
+
+def test_a_failed_rehearsal_and_evidence_survive_a_save_and_load(tmp_path: Path) -> None:
+    store = ChecklistStore(tmp_path)
+    checklist = store.open(SERVER, KEY, [DROP_COLUMN])
+    checklist.check("reviewed", by="alice")
+    checklist.check(BACKUP_ID, by="neontui migrate", evidence={"branch": "backup-before-0001"})
+    checklist.record_rehearsal(BROKEN, ok=False)
+    assert store.save(SERVER, checklist.state)
+
+    reopened = store.open(SERVER, KEY, [DROP_COLUMN])
+    assert reopened.rehearsal_failure == BROKEN["error"]
+    assert reopened.rehearsal == {**BROKEN, "ok": False}
+    assert reopened.checks[BACKUP_ID].evidence == {"branch": "backup-before-0001"}
+    assert reopened.checks == checklist.checks
+    assert not reopened.item(TESTED_ID).checked
+
+    reopened.record_rehearsal(REHEARSED, ok=True)
+    store.save(SERVER, reopened.state)
+    again = store.open(SERVER, KEY, [DROP_COLUMN])
+    assert again.rehearsal_failure is None
+    assert again.checks[TESTED_ID].evidence == {**REHEARSED, "ok": True}
+    data = json.loads(store.file_for(SERVER, KEY).read_text())
+    assert data["rehearsal"] == {**REHEARSED, "ok": True}
+    assert data["checks"][TESTED_ID]["evidence"] == {**REHEARSED, "ok": True}
+    assert "evidence" not in data["checks"]["reviewed"]  # a manual check is stored as before
+
+
+def test_another_pending_set_starts_clean_of_the_failure(tmp_path: Path) -> None:
+    store = ChecklistStore(tmp_path)
+    checklist = store.open(SERVER, KEY, [])
+    checklist.record_rehearsal(BROKEN, ok=False)
+    store.save(SERVER, checklist.state)
+    fixed = pending_key([("0000_init", "a" * 64), ("0001_users", "f" * 64)])  # the failing migration was edited
+    fresh = store.open(SERVER, fixed, [])
+    assert fresh.rehearsal is None and fresh.rehearsal_failure is None
+    assert fresh.checks == {}
+    # Even handed the old state directly, a checklist for another key does not inherit the failure.
+    assert Checklist.for_pending(fixed, [], checklist.state).rehearsal is None
+    assert store.open(SERVER, KEY, []).rehearsal_failure == BROKEN["error"]  # the old set still remembers
+
+
+def test_damaged_rehearsal_and_evidence_are_dropped_not_fatal(tmp_path: Path) -> None:
+    store = ChecklistStore(tmp_path)
+    path = store.file_for(SERVER, KEY)
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"version": 2, "server": SERVER, "pending_key": KEY, "rehearsal": "failed", "checks": {
+        "reviewed": {"by": "alice", "at": "2024-01-01T00:00:00+00:00", "evidence": ["not", "a", "table"]},
+    }}))
+    state = store.load(SERVER, KEY)
+    assert state.rehearsal is None
+    assert state.checks == {"reviewed": CheckRecord("alice", "2024-01-01T00:00:00+00:00", ())}
+
+
+def test_a_state_file_from_before_rehearsals_still_loads(tmp_path: Path) -> None:
+    store = ChecklistStore(tmp_path)
+    path = store.file_for(SERVER, KEY)
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"version": 2, "server": SERVER, "pending_key": KEY, "checks": {
+        "reviewed": {"by": "alice", "at": "2024-01-01T00:00:00+00:00", "findings": []}}}))
+    checklist = store.open(SERVER, KEY, [])
+    assert checklist.rehearsal is None and list(checklist.checks) == ["reviewed"]

@@ -178,12 +178,84 @@ TABLE = [
     ("push",     "prod", "errors",     "wrong", True,  False, (P_ERRORS, WRONG_DB),    DB,   ()),
     ("push",     "prod", "errors",     "right", False, False, (PUSH_REFUSED,),         None, ()),
     ("push",     "prod", "errors",     "right", True,  False, (P_ERRORS,),             DB,   ()),
+    ("rehearse", "dev",  "complete",   "none",  False, True,  (),                      None, ()),
+    ("rehearse", "dev",  "complete",   "wrong", False, True,  (),                      None, ()),
+    ("rehearse", "dev",  "complete",   "right", False, True,  (),                      None, ()),
+    ("rehearse", "dev",  "incomplete", "none",  False, True,  (),                      None, ()),
+    ("rehearse", "dev",  "incomplete", "wrong", False, True,  (),                      None, ()),
+    ("rehearse", "dev",  "incomplete", "right", False, True,  (),                      None, ()),
+    ("rehearse", "dev",  "errors",     "none",  False, True,  (),                      None, ()),
+    ("rehearse", "dev",  "errors",     "wrong", False, True,  (),                      None, ()),
+    ("rehearse", "dev",  "errors",     "right", False, True,  (),                      None, ()),
+    ("rehearse", "prod", "complete",   "none",  False, True,  (),                      None, ()),
+    ("rehearse", "prod", "complete",   "wrong", False, True,  (),                      None, ()),
+    ("rehearse", "prod", "complete",   "right", False, True,  (),                      None, ()),
+    ("rehearse", "prod", "incomplete", "none",  False, True,  (),                      None, ()),
+    ("rehearse", "prod", "incomplete", "wrong", False, True,  (),                      None, ()),
+    ("rehearse", "prod", "incomplete", "right", False, True,  (),                      None, ()),
+    ("rehearse", "prod", "errors",     "none",  False, True,  (),                      None, ()),
+    ("rehearse", "prod", "errors",     "wrong", False, True,  (),                      None, ()),
+    ("rehearse", "prod", "errors",     "right", False, True,  (),                      None, ()),
+    ("backup",   "dev",  "complete",   "none",  False, True,  (),                      None, ()),
+    ("backup",   "dev",  "complete",   "wrong", False, True,  (),                      None, ()),
+    ("backup",   "dev",  "complete",   "right", False, True,  (),                      None, ()),
+    ("backup",   "dev",  "incomplete", "none",  False, True,  (),                      None, ()),
+    ("backup",   "dev",  "incomplete", "wrong", False, True,  (),                      None, ()),
+    ("backup",   "dev",  "incomplete", "right", False, True,  (),                      None, ()),
+    ("backup",   "dev",  "errors",     "none",  False, True,  (),                      None, ()),
+    ("backup",   "dev",  "errors",     "wrong", False, True,  (),                      None, ()),
+    ("backup",   "dev",  "errors",     "right", False, True,  (),                      None, ()),
+    ("backup",   "prod", "complete",   "none",  False, True,  (),                      None, ()),
+    ("backup",   "prod", "complete",   "wrong", False, True,  (),                      None, ()),
+    ("backup",   "prod", "complete",   "right", False, True,  (),                      None, ()),
+    ("backup",   "prod", "incomplete", "none",  False, True,  (),                      None, ()),
+    ("backup",   "prod", "incomplete", "wrong", False, True,  (),                      None, ()),
+    ("backup",   "prod", "incomplete", "right", False, True,  (),                      None, ()),
+    ("backup",   "prod", "errors",     "none",  False, True,  (),                      None, ()),
+    ("backup",   "prod", "errors",     "wrong", False, True,  (),                      None, ()),
+    ("backup",   "prod", "errors",     "right", False, True,  (),                      None, ()),
+    ("diff",     "dev",  "complete",   "none",  False, True,  (),                      None, ()),
+    ("diff",     "dev",  "complete",   "wrong", False, True,  (),                      None, ()),
+    ("diff",     "dev",  "complete",   "right", False, True,  (),                      None, ()),
+    ("diff",     "dev",  "incomplete", "none",  False, True,  (),                      None, ()),
+    ("diff",     "dev",  "incomplete", "wrong", False, True,  (),                      None, ()),
+    ("diff",     "dev",  "incomplete", "right", False, True,  (),                      None, ()),
+    ("diff",     "dev",  "errors",     "none",  False, True,  (),                      None, ()),
+    ("diff",     "dev",  "errors",     "wrong", False, True,  (),                      None, ()),
+    ("diff",     "dev",  "errors",     "right", False, True,  (),                      None, ()),
+    ("diff",     "prod", "complete",   "none",  False, True,  (),                      None, ()),
+    ("diff",     "prod", "complete",   "wrong", False, True,  (),                      None, ()),
+    ("diff",     "prod", "complete",   "right", False, True,  (),                      None, ()),
+    ("diff",     "prod", "incomplete", "none",  False, True,  (),                      None, ()),
+    ("diff",     "prod", "incomplete", "wrong", False, True,  (),                      None, ()),
+    ("diff",     "prod", "incomplete", "right", False, True,  (),                      None, ()),
+    ("diff",     "prod", "errors",     "none",  False, True,  (),                      None, ()),
+    ("diff",     "prod", "errors",     "wrong", False, True,  (),                      None, ()),
+    ("diff",     "prod", "errors",     "right", False, True,  (),                      None, ()),
+    ("restore",  "dev",  "complete",   "none",  False, False, (TYPE_DB,),              DB,   ()),
+    ("restore",  "dev",  "complete",   "wrong", False, False, (WRONG_DB,),             DB,   ()),
+    ("restore",  "dev",  "complete",   "right", False, True,  (),                      DB,   ()),
+    ("restore",  "dev",  "incomplete", "none",  False, False, (TYPE_DB,),              DB,   ()),
+    ("restore",  "dev",  "incomplete", "wrong", False, False, (WRONG_DB,),             DB,   ()),
+    ("restore",  "dev",  "incomplete", "right", False, True,  (),                      DB,   ()),
+    ("restore",  "dev",  "errors",     "none",  False, False, (TYPE_DB,),              DB,   ()),
+    ("restore",  "dev",  "errors",     "wrong", False, False, (WRONG_DB,),             DB,   ()),
+    ("restore",  "dev",  "errors",     "right", False, True,  (),                      DB,   ()),
+    ("restore",  "prod", "complete",   "none",  False, False, (TYPE_DB,),              DB,   ()),
+    ("restore",  "prod", "complete",   "wrong", False, False, (WRONG_DB,),             DB,   ()),
+    ("restore",  "prod", "complete",   "right", False, True,  (),                      DB,   ()),
+    ("restore",  "prod", "incomplete", "none",  False, False, (TYPE_DB,),              DB,   ()),
+    ("restore",  "prod", "incomplete", "wrong", False, False, (WRONG_DB,),             DB,   ()),
+    ("restore",  "prod", "incomplete", "right", False, True,  (),                      DB,   ()),
+    ("restore",  "prod", "errors",     "none",  False, False, (TYPE_DB,),              DB,   ()),
+    ("restore",  "prod", "errors",     "wrong", False, False, (WRONG_DB,),             DB,   ()),
+    ("restore",  "prod", "errors",     "right", False, True,  (),                      DB,   ()),
 ]
 
 
 def test_the_table_covers_every_combination() -> None:
     combos = {row[:5] for row in TABLE}
-    assert len(combos) == len(TABLE) == 5 * 2 * 3 * 3 + 2 * 3 * 3 * 2
+    assert len(combos) == len(TABLE) == 9 * 2 * 3 * 3 + 2 * 3 * 3 * 2  # push also varies allow_push
     assert {row[0] for row in TABLE} == {str(a) for a in Action}
 
 
@@ -302,3 +374,83 @@ def test_one_unchecked_item_is_singular() -> None:
     checklist.uncheck("reviewed")
     decision = decide(Action.DRY_RUN, PRODUCTION, checklist, findings)
     assert decision.reasons == ("dry-run locked: 1 checklist item unchecked (Migration SQL reviewed for correctness)",)
+
+
+# --- rehearsal, planned backup, restore -----------------------------------------------------------------
+
+REHEARSAL_FAILED = ("the rehearsal of this pending set failed (ERROR: column \"email\" contains null values); fix it "
+                    "and run neontui rehearse again")
+FAILED_REHEARSAL = {"where": "neon branch rehearse-0001", "at": "2026-12-01T12:00:00+00:00",
+                    "error": 'ERROR: column "email" contains null values'}
+
+
+def test_a_failed_rehearsal_locks_production_until_one_succeeds() -> None:
+    checklist, findings = checklist_for("complete")
+    checklist.record_rehearsal(FAILED_REHEARSAL, ok=False)
+    # Checking "tested" by hand again does not unlock it: what failed on a copy will fail on the target.
+    checklist.check("tested-in-development", by="tester")
+    for action in (Action.MIGRATE, Action.DRY_RUN):
+        decision = decide(action, PRODUCTION, checklist, findings, database=DB, typed_confirmation=DB)
+        assert decision.refusals == (Refusal(Reason.REHEARSAL_FAILED, f"{action} locked: {REHEARSAL_FAILED}"),)
+        assert not decision.needs_confirmation and decision.blocked_by == ()
+    push = decide(Action.PUSH, PRODUCTION, checklist, findings, target=Target("prod", None, True, True), database=DB,
+                  typed_confirmation=DB)
+    assert push.codes == (Reason.REHEARSAL_FAILED,)
+    # Development is where a failure gets fixed: nothing there is locked by it.
+    assert decide(Action.MIGRATE, DEVELOPMENT, checklist, findings).allowed
+    assert decide(Action.REHEARSE, PRODUCTION, checklist, findings).allowed
+
+    checklist.record_rehearsal({**FAILED_REHEARSAL, "error": None}, ok=True)
+    assert decide(Action.MIGRATE, PRODUCTION, checklist, findings, database=DB, typed_confirmation=DB).allowed
+
+
+def test_a_failed_rehearsal_is_reported_next_to_the_other_reasons() -> None:
+    checklist, findings = checklist_for("errors")
+    checklist.record_rehearsal({"where": "a copy"}, ok=False)  # no error text recorded
+    decision = decide(Action.MIGRATE, PRODUCTION, checklist, findings, database=DB)
+    assert decision.codes == (Reason.ERRORS, Reason.REHEARSAL_FAILED, Reason.UNCHECKED, Reason.CONFIRMATION_MISSING)
+    assert decision.reasons[1] == ("migrate locked: the rehearsal of this pending set failed (the rehearsal failed); "
+                                   "fix it and run neontui rehearse again")
+    assert decision.blocked_by == ("tested-in-development",)  # the failure unchecked it
+
+
+def test_a_planned_backup_leaves_only_the_backup_item_to_the_apply() -> None:
+    checklist, findings = checklist_for("incomplete")  # tested-in-development and backup-taken open
+    planned = decide(Action.MIGRATE, PRODUCTION, checklist, findings, database=DB, typed_confirmation=DB,
+                     backup_planned=True)
+    assert planned.refusals == (Refusal(Reason.UNCHECKED, "migrate locked: 1 checklist item unchecked (Tested in "
+                                        "development)", ("tested-in-development",)),)
+    checklist.check("tested-in-development", by="tester")
+    assert not checklist.complete
+    assert decide(Action.MIGRATE, PRODUCTION, checklist, findings, database=DB, typed_confirmation=DB,
+                  backup_planned=True).allowed
+    # Without a planned backup the same checklist still holds the gate on the backup item.
+    unplanned = decide(Action.MIGRATE, PRODUCTION, checklist, findings, database=DB, typed_confirmation=DB)
+    assert unplanned.blocked_by == ("backup-taken",)
+    # A planned backup is no typed confirmation, no fix for errors and no stand-in for another item.
+    assert decide(Action.MIGRATE, PRODUCTION, checklist, findings, database=DB,
+                  backup_planned=True).codes == (Reason.CONFIRMATION_MISSING,)
+    errors, error_findings = checklist_for("errors")
+    errors.uncheck("backup-taken")
+    assert decide(Action.MIGRATE, PRODUCTION, errors, error_findings, database=DB, typed_confirmation=DB,
+                  backup_planned=True).codes == (Reason.ERRORS,)
+    checklist.uncheck("no-destructive-without-backup")
+    assert decide(Action.MIGRATE, PRODUCTION, checklist, findings, database=DB, typed_confirmation=DB,
+                  backup_planned=True).blocked_by == ("no-destructive-without-backup",)
+
+
+def test_restore_needs_the_typed_name_everywhere_and_nothing_else() -> None:
+    for environment in (DEVELOPMENT, PRODUCTION):
+        decision = decide(Action.RESTORE, environment, None, [SYNTAX], database=DB)
+        assert decision == Decision(False, (TYPE_DB,), DB)
+        assert decision.needs_confirmation
+        assert decide(Action.RESTORE, environment, None, [SYNTAX], database=DB, typed_confirmation=" neondb ").allowed
+    failed = Checklist(KEY)
+    failed.record_rehearsal(FAILED_REHEARSAL, ok=False)  # a rewind is how a failed apply is undone: never locked
+    assert decide(Action.RESTORE, PRODUCTION, failed, [], database=DB, typed_confirmation=DB).allowed
+    target = Target("prod", None, True, False, "billing")
+    assert decide(Action.RESTORE, DEVELOPMENT, None, [], target=target, database=DB,
+                  typed_confirmation=DB).codes == (Reason.CONFIRMATION_MISMATCH,)
+    assert decide(Action.RESTORE, DEVELOPMENT, None, [], target=Target("dev"), typed_confirmation="x").reasons == (
+        'restore locked: the database name to confirm is unknown (set database = "…" for target dev in '
+        "neontui.toml)",)

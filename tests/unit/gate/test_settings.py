@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from neontui.core.errors import ConfigError
-from neontui.core.gate.settings import Settings, Target, load_settings
+from neontui.core.gate.settings import NeonSettings, Settings, Target, load_settings
+from neontui.core.redact import MASK, redact
 
 FULL = """\
 default_target = "dev"
@@ -124,7 +125,7 @@ def test_durations_accepted(repo: Path, value: str) -> None:
     ("body", "message"),
     [
         ("colour = 'red'\n", "colour is not a known setting (expected one of audit_log, connect_timeout, "
-                             "default_target, keys, lock_timeout, statement_timeout, targets)"),
+                             "default_target, keys, lock_timeout, neon, statement_timeout, targets)"),
         ("audit_log = 1\n", "audit_log must be a string, found a number"),
         ("audit_log = ''\n", "audit_log must not be empty"),
         ("audit_log = 'logs/'\n", "audit_log must name a file, not a directory, found 'logs/'"),
@@ -143,7 +144,8 @@ def test_durations_accepted(repo: Path, value: str) -> None:
         ("[targets]\nprod = 1\n", "targets.prod must be a table, found a number"),
         ("[targets.'bad name']\n", "targets.bad name has an invalid name"),
         ("[targets.prod]\nurl = 'x'\n",
-         "targets.prod.url is not a known setting (expected one of url_env, production, allow_push, database)"),
+         "targets.prod.url is not a known setting (expected one of url_env, production, allow_push, database, "
+         "neon_project, neon_branch, neon_backup)"),
         ("[targets.prod]\nurl_env = 1\n", "targets.prod.url_env must be a string, found a number"),
         ("[targets.prod]\nurl_env = 'postgres://x'\n",
          "targets.prod.url_env must be an environment variable name, found 'postgres://x'"),
@@ -153,6 +155,27 @@ def test_durations_accepted(repo: Path, value: str) -> None:
         ("[targets.prod]\ndatabase = 7\n", "targets.prod.database must be a string, found a number"),
         ("[targets.prod]\ndatabase = ''\n", "targets.prod.database must not be empty"),
         ("[targets.prod]\ndatabase = 1979-05-27\n", "targets.prod.database must be a string, found a date"),
+        ("[targets.prod]\nneon_project = 1\n", "targets.prod.neon_project must be a string, found a number"),
+        ("[targets.prod]\nneon_project = ''\n", "targets.prod.neon_project must not be empty"),
+        ("[targets.prod]\nneon_branch = true\n", "targets.prod.neon_branch must be a string, found a boolean"),
+        ("[targets.prod]\nneon_backup = 'snapshots'\n",
+         'targets.prod.neon_backup must be "branch" or "snapshot", found \'snapshots\''),
+        ("[targets.prod]\nneon_backup = true\n", "targets.prod.neon_backup must be a string, found a boolean"),
+        ("[targets.prod]\nneon_backup = ''\n", "targets.prod.neon_backup must not be empty"),
+        ("neon = 'on'\n", "neon must be a table, found a string"),
+        ("neon = ['NEON_API_KEY']\n", "neon must be a table, found an array"),
+        ("[neon]\napi_key = 'NEON_API_KEY'\n",
+         "neon.api_key is not a known setting (expected one of api_key_env, api_url, backup)"),
+        ("[neon]\napi_key_env = 1\n", "neon.api_key_env must be a string, found a number"),
+        ("[neon]\napi_key_env = ''\n", "neon.api_key_env must not be empty"),
+        ("[neon]\napi_key_env = '$NEON_API_KEY'\n",
+         "neon.api_key_env must be an environment variable name (the key itself never goes in a file), found a "
+         "value of 13 characters"),
+        ("[neon]\napi_url = 'console.neon.tech/api/v2'\n",
+         "neon.api_url must be an http(s) URL, found 'console.neon.tech/api/v2'"),
+        ("[neon]\napi_url = 443\n", "neon.api_url must be a string, found a number"),
+        ("[neon]\nbackup = 'no'\n", "neon.backup must be true or false, found a string"),
+        ("[neon]\nbackup = 0\n", "neon.backup must be true or false, found a number"),
     ],
 )
 def test_validation_errors_name_the_file_and_the_key(repo: Path, body: str, message: str) -> None:
@@ -242,3 +265,62 @@ def test_connect_timeout_must_be_a_positive_duration(tmp_path, value):
         load_settings(tmp_path)
     with pytest.raises(ConfigError, match="NEONTUI_CONNECT_TIMEOUT must be a positive duration"):
         Settings().connect_deadline({"NEONTUI_CONNECT_TIMEOUT": value})
+
+
+# --- [neon] and the per-target Neon keys ------------------------------------------------------------------
+
+PASTED_KEY = "napi_4k2v9q0c7x1m8s3d6f5g2h7j9k0l1z4x6c8v0b2n5m7q9w1e3r5t7y9u0i2o4p6a8s"
+
+
+def test_neon_defaults_when_the_table_is_absent(repo: Path) -> None:
+    write(repo / "db" / "neontui.toml", FULL)
+    assert load_settings(repo / "db").neon == NeonSettings("NEON_API_KEY", "https://console.neon.tech/api/v2", True)
+    assert Settings().neon == NeonSettings()
+    write(repo / "db" / "neontui.toml", "[neon]\n")
+    assert load_settings(repo / "db").neon == NeonSettings()
+
+
+def test_neon_table_is_read(repo: Path) -> None:
+    write(repo / "db" / "neontui.toml",
+          '[neon]\napi_key_env = "ACME_NEON_KEY"\napi_url = "http://localhost:8080/api/v2/"\nbackup = false\n')
+    # The trailing slash goes: the client appends /projects/… to the base URL.
+    assert load_settings(repo / "db").neon == NeonSettings("ACME_NEON_KEY", "http://localhost:8080/api/v2", False)
+
+
+def test_neon_table_in_pyproject_names_the_dotted_key(repo: Path) -> None:
+    path = write(repo / "db" / "pyproject.toml", "[tool.neontui.neon]\nbackup = 'yes'\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(repo / "db")
+    assert caught.value.one_line() == f"{path}: tool.neontui.neon.backup must be true or false, found a string"
+    write(repo / "db" / "pyproject.toml", "[tool.neontui.neon]\napi_key_env = 'CI_NEON_KEY'\n")
+    assert load_settings(repo / "db").neon.api_key_env == "CI_NEON_KEY"
+
+
+@pytest.mark.parametrize("pasted", [PASTED_KEY, PASTED_KEY.upper().replace("NAPI_", "napi_"), "key-9f3a0c77e1d24b"])
+def test_a_pasted_api_key_is_refused_without_echoing_it(repo: Path, pasted: str) -> None:
+    path = write(repo / "db" / "neontui.toml", f'[neon]\napi_key_env = "{pasted}"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(repo / "db")
+    error = caught.value
+    shown = " ".join((error.one_line(), str(error), repr(error.args), str(getattr(error, "hint", "") or "")))
+    assert error.one_line() == (f"{path}: neon.api_key_env must be an environment variable name (the key itself "
+                                f"never goes in a file), found a value of {len(pasted)} characters")
+    assert pasted not in shown
+    # Remembered as a secret: a later line that quotes the file (a TOML error, a log) masks it too.
+    assert redact(f"api_key_env = {pasted!r}") == f"api_key_env = '{MASK}'"
+
+
+def test_neon_project_and_branch_per_target(repo: Path) -> None:
+    write(repo / "db" / "neontui.toml", FULL + 'neon_project = "calm-sky-123456"\nneon_branch = "main"\n'
+                                              '\n[targets.staging]\nneon_branch = "br-odd-sun-a1b2c3"\n')
+    targets = load_settings(repo / "db").targets
+    assert (targets["prod"].neon_project, targets["prod"].neon_branch) == ("calm-sky-123456", "main")
+    assert (targets["staging"].neon_project, targets["staging"].neon_branch) == (None, "br-odd-sun-a1b2c3")
+    assert (targets["dev"].neon_project, targets["dev"].neon_branch) == (None, None)
+
+
+def test_neon_backup_per_target_defaults_to_a_branch(repo: Path) -> None:
+    write(repo / "db" / "neontui.toml",
+          FULL + 'neon_backup = "snapshot"\n\n[targets.staging]\nneon_backup = "branch"\n')
+    targets = load_settings(repo / "db").targets
+    assert [targets[name].neon_backup for name in ("prod", "staging", "dev")] == ["snapshot", "branch", "branch"]
