@@ -82,3 +82,18 @@ def finding(rule: str = "rule", danger: DangerClass = DangerClass.OTHER, severit
     return Finding(rule=rule, severity=severity, danger=danger, tag=tag, statement=statement, line=line, column=1,
                    message=f"{rule} at {tag}:{line}", lock=None, blocks=None, explanation="why", help="do this",
                    suppressed=suppressed, suppressed_by="-- neontui-ignore" if suppressed else None)
+
+
+def long_tag_project(root: Path, database_url: str, *, count: int = 300, pending: int = 5) -> Path:
+    """A real project's shape: `count` migrations with long tags (`0123_resource_permissions_and_…`), generated a
+    day apart from 2024-01-01, all but the last `pending` applied to `database_url` by neontui's migrator."""
+    words = ("resource_permissions", "messenger_credentials", "billing_invoices", "audit_trail", "team_members")
+    files = {f"{i:04d}_{words[i % 5]}_and_{words[(i + 2) % 5]}":
+             f'CREATE TABLE "t{i:04d}" ("id" integer PRIMARY KEY, "note" text);'.encode() for i in range(count)}
+    start, day = 1_704_067_200_000, 86_400_000  # 2024-01-01T00:00Z, in the journal's epoch milliseconds
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "drizzle.config.ts").write_text(CONFIG_TS % ("postgresql", "'./drizzle'"))
+    make_folder(root, [entry(i, tag, start + i * day + 9 * 3_600_000) for i, tag in enumerate(files)], files)
+    with connect(database_url) as conn:
+        run(conn, read_journal(root / "drizzle"), "drizzle", "__drizzle_migrations", limit=count - pending)
+    return root

@@ -38,7 +38,7 @@ from neontui.cli import (
 )
 from neontui.cli.output import fail
 from neontui.cli.parser import Parser
-from neontui.core.crash import write_crash_report
+from neontui.core.crash import note_termination, termination_code, write_crash_report
 from neontui.core.errors import ExitCode, NeontuiError
 
 # Command → module, in the order `neontui --help` lists them (check and up share a module).
@@ -80,6 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return _reader_went_away()
     except Exception as exc:  # the last line of defence: a report file instead of a traceback
+        ending = termination_code(exc)
+        if ending is not None:  # a hang-up or SIGTERM is a normal way to leave: what broke on the way out is no bug
+            return ending
         report = write_crash_report(exc)
         where = f"; details in {report}" if report else ""
         return fail(f"internal error: {type(exc).__name__}: {exc}{where}", ExitCode.INTERNAL, json_mode)
@@ -95,8 +98,12 @@ def _reader_went_away() -> int:
 
 
 def _exit_on_termination() -> None:
-    """SIGTERM/SIGHUP end neontui through SystemExit, so atexit hooks run (a started studio is stopped)."""
+    """SIGTERM/SIGHUP end neontui through SystemExit, so atexit hooks run (a started studio is stopped), with
+    128 + the signal as the exit code (129: the terminal hung up) and no crash report. The database sessions end
+    with the process: the server rolls back an open transaction, a running migration's included, and frees its
+    locks."""
     def terminate(signum: int, _frame: object) -> None:
+        note_termination(128 + signum)
         raise SystemExit(128 + signum)
 
     for name in ("SIGTERM", "SIGHUP"):

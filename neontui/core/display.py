@@ -114,3 +114,14 @@ def evidence_line(evidence: Mapping[str, Any]) -> str:
         return f"backup {evidence.get('name')} at {evidence.get('at')}; restore: {evidence.get('restore')}"
     return ", ".join(f"{key} {value}" for key, value in evidence.items())
 
+
+
+def shorten_middle(text: str, width: int) -> str:
+    """`text` in at most `width` characters, cut in the middle ("0123_resou…credentials"): a migration's number
+    is at its start and what tells two of them apart is often at its end."""
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    head = width // 2
+    return text[:head] + "…" + text[len(text) - (width - 1 - head):]

@@ -18,7 +18,9 @@ class ExitCode(IntEnum):
     RETRY = 5  # another run holds the lock, or a step's or one of neontui's reads' timeout fired: nothing applied
     USAGE = 64  # bad command line
     INTERNAL = 70  # a bug in neontui: a redacted crash report was written
+    HANGUP = 129  # the terminal hung up (SIGHUP): a normal way to leave, no crash report
     INTERRUPTED = 130
+    TERMINATED = 143  # SIGTERM
 
 
 class NeontuiError(Exception):

@@ -4,6 +4,8 @@ core's policy before anything changes the database."""
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,16 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from neontui.core.crash import write_crash_report
+from neontui.core.crash import note_termination, termination_code, write_crash_report
 from neontui.core.display import confirmation_summary, endpoint_kind
 from neontui.core.errors import NeontuiError
 from neontui.core.redact import redact
 from neontui.tui.backup_actions import BackupActions
-from neontui.tui.keymap import ACTIONS, bindings, help_text
+from neontui.tui.keymap import ACTIONS, bindings, key_display, keys_display
 from neontui.tui.messages import Failed, Loaded, Reload, RunFinished
 from neontui.tui.screens.dialogs import ConfirmDialog, ErrorDialog
 from neontui.tui.threads import in_daemon_thread
@@ -55,7 +58,7 @@ class NeontuiApp(BackupActions):  # over RehearseActions over KitActions: backup
     TITLE = "neontui"
     CSS = """
     #main { height: 1fr; }
-    #left { width: 2fr; }
+    #left { width: 2fr; min-width: 46; }  /* the journal's state, findings and date whole at 80 columns */
     #right { width: 3fr; }
     SqlPane { height: 3fr; }
     LogPane { height: 2fr; }
@@ -82,7 +85,14 @@ class NeontuiApp(BackupActions):  # over RehearseActions over KitActions: backup
         yield Footer()
 
     def on_mount(self) -> None:
+        for signum in (signal.SIGHUP, signal.SIGTERM):  # through the loop: a SystemExit raised inside it would
+            asyncio.get_running_loop().add_signal_handler(signum, self._hang_up, 128 + signum)  # strand its tasks
         self.load()
+
+    def _hang_up(self, code: int) -> None:
+        """The terminal hung up (or SIGTERM): a normal way to leave, with 128 + the signal and no crash report."""
+        note_termination(code)
+        self.exit(None, return_code=code)
 
     def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:
         """The command palette lists the same registry as the keys and the footer (hiding runs while one runs)."""
@@ -90,7 +100,7 @@ class NeontuiApp(BackupActions):  # over RehearseActions over KitActions: backup
         for action in ACTIONS:
             if action.id in ("quit", "help") or (self.running and action.id in RUN_ACTIONS):
                 continue
-            yield SystemCommand(action.description, f"key: {action.keys.replace(',', ' or ')}",
+            yield SystemCommand(action.description, f"key: {keys_display(action.keys, ' or ')}",
                                 getattr(self, f"action_{action.id}"))
 
     # --- loading ---------------------------------------------------------------------------------------------
@@ -163,6 +173,8 @@ class NeontuiApp(BackupActions):  # over RehearseActions over KitActions: backup
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.running = False
             error = event.worker.error
+            if termination_code(error) is not None:  # the process is ending on a hang-up: not a failure to report
+                return
             report = write_crash_report(error)
             where = f"; details in {report}" if report else ""
             self.post_message(Failed(event.worker.name, f"{type(error).__name__}: {error}{where}"))
@@ -245,7 +257,7 @@ class NeontuiApp(BackupActions):  # over RehearseActions over KitActions: backup
 
     def _run(self, dry: bool, typed: str | None) -> None:
         self.running = True
-        self.query_one("#log", LogPane).post_line(f"── {'dry run' if dry else 'migrate'} ──")
+        self.query_one("#log", LogPane).begin_run("dry run" if dry else "migrate")
         self.run_migration(dry, typed)
 
     @work(thread=True, group="run", exit_on_error=False)
@@ -265,6 +277,7 @@ class NeontuiApp(BackupActions):  # over RehearseActions over KitActions: backup
         outcome = message.outcome
         log = self.query_one("#log", LogPane)
         if not outcome.decision.allowed:
+            log.end_run(int(outcome.exit_code))
             self._locked("Refused", outcome.decision.reasons)
             return
         failure = outcome.error or (outcome.dry.error if outcome.dry is not None else None)
@@ -281,6 +294,7 @@ class NeontuiApp(BackupActions):  # over RehearseActions over KitActions: backup
         else:
             log.post_line(f"✓ applied {', '.join(outcome.applied) or 'nothing'}")
             self.notify(f"Applied {len(outcome.applied)} migration(s)", title="Migrate")
+        log.end_run(int(outcome.exit_code))  # what `neontui migrate` would exit with
         self.load()
 
     def action_copy(self) -> None:
@@ -318,10 +332,19 @@ class NeontuiApp(BackupActions):  # over RehearseActions over KitActions: backup
         self.push_screen(UpgradeScreen(lambda: load_project(o.project_dir, config=o.config, out=o.out, url=o.url)))
 
     def action_help(self) -> None:
-        self.push_screen(ErrorDialog("Keys\n\n" + help_text()))
+        from neontui.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def get_key_display(self, binding: Binding) -> str:
+        """The footer shows keys as people type them (`?`, `F1`, `Ctrl+P`), a user's [keys] remap included."""
+        return binding.key_display or key_display(binding.key)
 
     def _handle_exception(self, error: Exception) -> None:
         """Never Textual's traceback with locals (a connection string's password would be on screen)."""
+        if (ending := termination_code(error)) is not None:  # fallout of a hang-up: leave quietly, no report
+            self.exit(None, return_code=ending)
+            return
         report = write_crash_report(error)
         self.exit(None, return_code=70, message=redact(f"neontui: internal error: {type(error).__name__}: {error}"
                                      + (f"; details in {report}" if report else "")))
@@ -329,4 +352,5 @@ class NeontuiApp(BackupActions):  # over RehearseActions over KitActions: backup
 
 def run_console(options: Options) -> int:
     app = NeontuiApp(options)
-    return app.run() or 0
+    app.run()
+    return app.return_code or 0  # 129 after a hang-up, 70 after an internal error

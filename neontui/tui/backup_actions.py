@@ -59,7 +59,7 @@ class BackupActions(RehearseActions):
         if self.gate is None or self.running:
             return False
         self.running = True
-        self.query_one("#log", LogPane).post_line(f"── {header} ──")
+        self.query_one("#log", LogPane).begin_run(header)
         return True
 
     def _notice(self, text: str) -> None:  # from a worker thread
@@ -79,12 +79,14 @@ class BackupActions(RehearseActions):
         try:
             backup = take_backup(self.gate, self._notice)
         except NeontuiError as exc:
+            self.call_from_thread(self.query_one("#log", LogPane).end_run, int(exc.exit_code))
             self.post_message(Failed("backup", exc.one_line()))
             return
         finally:
             self.running = False
         self._notice(f"✓ backup {backup.name} taken ({backup.created_at}); restore it with X, or: "
                      f"{backup.restore_commands()[0]}")
+        self.call_from_thread(self.query_one("#log", LogPane).end_run, 0)
         self.call_from_thread(self.notify, f"Backup {backup.name} taken", title="Backup")
         self.post_message(Reload())  # the checklist's backup item is checked now
 
@@ -107,6 +109,7 @@ class BackupActions(RehearseActions):
         try:
             plan = plan_restore(self.gate, to)
         except NeontuiError as exc:
+            self.call_from_thread(self.query_one("#log", LogPane).end_run, int(exc.exit_code))
             self.post_message(Failed("restore", exc.one_line()))
             return
         finally:
@@ -122,10 +125,12 @@ class BackupActions(RehearseActions):
         decision = self.gate.decide(RESTORE)  # the policy wants the typed name everywhere
         database = self.gate.confirmation_to_ask(RESTORE, decision)
         if database is None:  # locked whatever is typed (no name to confirm is known): say why, run nothing
+            self.query_one("#log", LogPane).end_run(1)  # `neontui restore`'s exit code for a refusal
             self._locked("Restore locked", decision.reasons)
             return
         self.push_screen(ConfirmDialog(f"Restore {plan.database}", lines, database),
-                         lambda typed: self._restore(plan, typed) if typed is not None else None)
+                         lambda typed: self._restore(plan, typed) if typed is not None
+                         else self.query_one("#log", LogPane).end_run(1))
 
     def _restore(self, plan: RestorePlan, typed: str | None) -> None:
         if not self.running:  # a run may have started (an F-key) while the dialog was open
@@ -146,6 +151,7 @@ class BackupActions(RehearseActions):
     @on(RestoreFinished)
     def restore_finished(self, message: RestoreFinished) -> None:
         outcome = message.outcome
+        self.query_one("#log", LogPane).end_run(int(outcome.exit_code))  # what `neontui restore` would exit with
         if not outcome.decision.allowed:
             self._locked("Restore refused", outcome.decision.reasons)
             return
@@ -180,6 +186,7 @@ class BackupActions(RehearseActions):
         try:
             result = diff_against(self.gate, against)
         except NeontuiError as exc:
+            self.call_from_thread(self.query_one("#log", LogPane).end_run, int(exc.exit_code))
             self.post_message(Failed("diff", exc.one_line()))
             return
         finally:
@@ -192,4 +199,5 @@ class BackupActions(RehearseActions):
 
         screen = DiffScreen(message.result)
         self.query_one("#log", LogPane).post_lines(screen.lines)
+        self.query_one("#log", LogPane).end_run(0)
         self.push_screen(screen)

@@ -5,9 +5,12 @@ Every action has a plain key and, where terminals commonly swallow or multiplexe
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.keys import format_key
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,50 @@ def bindings() -> list[BindingType]:
     return [Binding(a.keys, a.id, a.short or a.description, show=a.footer, id=a.id) for a in ACTIONS]
 
 
+# Textual's key names whose display is not the name with a capital (format_key gives "esc", "pgup", "f1").
+_SPOKEN = {"escape": "Esc", "pageup": "PgUp", "pagedown": "PgDn", "space": "Space", "enter": "Enter", "tab": "Tab",
+           "backspace": "Backspace", "delete": "Del", "insert": "Ins", "home": "Home", "end": "End"}
+
+
+def key_display(key: str) -> str:
+    """A Textual key name as people type it: question_mark → ?, f1 → F1, ctrl+q → Ctrl+Q, shift+tab → Shift+Tab;
+    a letter keeps its case (`C` is Shift+c, a different key from `c`)."""
+    *modifiers, name = key.split("+")
+    if len(name) == 1:
+        shown = name.upper() if modifiers else name  # Ctrl+Q is what the keyboard's key cap says
+    elif name in _SPOKEN:
+        shown = _SPOKEN[name]
+    else:
+        shown = format_key(name)  # question_mark → ?, up → ↑
+        shown = shown.upper() if shown[:1] == "f" and shown[1:].isdigit() else shown
+        shown = shown[:1].upper() + shown[1:]
+    return "+".join([*(m.capitalize() for m in modifiers), shown])
+
+
+def keys_display(keys: str, sep: str = " / ") -> str:
+    """A binding's comma-separated keys for people: "question_mark,f1" → "? / F1"."""
+    return sep.join(key_display(k.strip()) for k in keys.split(",") if k.strip())
+
+
+def help_rows(rows: Iterable[tuple[str, str]]) -> str:
+    rows = list(rows)
+    width = max((len(keys) for keys, _ in rows), default=0)
+    return "\n".join(f"  {keys:<{width + 2}} {text}" for keys, text in rows)
+
+
 def help_text() -> str:
-    width = max(len(a.keys) for a in ACTIONS)
-    return "\n".join(f"{a.keys.replace(',', ' / '):<{width + 4}} {a.description}" for a in ACTIONS)
+    """The application's own keys (the registry above), as the help screen lists them."""
+    return help_rows((keys_display(a.keys), a.description) for a in ACTIONS)
+
+
+def binding_rows(*owners: type[DOMNode]) -> list[tuple[str, str]]:
+    """The keys a widget explains in its own BINDINGS (merged over its classes as Textual merges them: a subclass's
+    key wins), one row per action with all its keys, for the help screen; bindings without a description are
+    internal and skipped."""
+    by_action: dict[str, tuple[str, list[str]]] = {}  # action → (its first description, its keys)
+    for owner in owners:
+        for key, bound in owner._merge_bindings().key_to_bindings.items():
+            for binding in bound:
+                if binding.description:
+                    by_action.setdefault(binding.action, (binding.description, []))[1].append(key_display(key))
+    return [(" / ".join(dict.fromkeys(keys)), description) for description, keys in by_action.values()]

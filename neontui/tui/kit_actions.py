@@ -41,6 +41,7 @@ class KitActions(App[int]):
     def _generate_with(self, choice: tuple[str | None, bool] | None) -> None:
         if choice is not None and not self.running:
             self.running = True
+            self.query_one("#log", LogPane).begin_run("drizzle-kit generate")
             self.run_generate(*choice)
 
     @work(thread=True, group="run", exit_on_error=False)
@@ -54,17 +55,20 @@ class KitActions(App[int]):
             result = generate(gate.project, gate.settings, name=name, custom=custom, answer=self._ask_from_thread,
                               on_event=lambda e: self.call_from_thread(log.handle, e), environment=gate.environment)
         except NeontuiError as exc:
+            self.call_from_thread(log.end_run, int(exc.exit_code))
             self.post_message(Failed("generate", exc.one_line()))
             self.running = False
             return
         self.call_from_thread(log.post_line, f"{'✓' if result.ok else '✗'} {result.summary} — next: "
                                              f"{result.next_step}")
+        self.call_from_thread(log.end_run, int(result.exit_code))
         self.running = False
         self.post_message(Reload())
 
     def action_check(self) -> None:
         if self.gate is not None and not self.running:
             self.running = True
+            self.query_one("#log", LogPane).begin_run("drizzle-kit check")
             self.run_check()
 
     @work(thread=True, group="run", exit_on_error=False)
@@ -76,7 +80,9 @@ class KitActions(App[int]):
         try:
             result = check(self.gate.project, on_event=lambda e: self.call_from_thread(log.handle, e))
             self.call_from_thread(log.post_line, f"{'✓' if result.ok else '✗'} {result.summary}")
+            self.call_from_thread(log.end_run, int(result.exit_code))
         except NeontuiError as exc:
+            self.call_from_thread(log.end_run, int(exc.exit_code))
             self.post_message(Failed("check", exc.one_line()))
         finally:
             self.running = False
@@ -100,6 +106,7 @@ class KitActions(App[int]):
     def _push(self, typed: str | None) -> None:
         if not self.running:  # a run may have started (an F-key) while the dialog was open
             self.running = True
+            self.query_one("#log", LogPane).begin_run("drizzle-kit push")
             self.run_push(typed)
 
     @work(thread=True, group="run", exit_on_error=False)
@@ -112,10 +119,12 @@ class KitActions(App[int]):
             outcome = push(self.gate, typed_confirmation=typed, answer=self._ask_from_thread,
                            on_event=lambda e: self.call_from_thread(log.handle, e))
         except NeontuiError as exc:
+            self.call_from_thread(log.end_run, int(exc.exit_code))
             self.post_message(Failed("push", exc.one_line()))
             return
         finally:
             self.running = False
+        self.call_from_thread(log.end_run, int(outcome.exit_code))  # what `neontui push` would exit with
         if not outcome.decision.allowed:
             self.call_from_thread(self._locked, "Push locked", outcome.decision.reasons)
         elif outcome.error is not None:

@@ -45,8 +45,8 @@ class RehearseActions(KitActions):
             self._locked("Rehearse locked", decision.reasons)
             return
         self.running = True
-        self.query_one("#log", LogPane).post_line(f"── rehearse {len(gate.pending.migrations)} migration(s) on a "
-                                                  "disposable copy ──")
+        self.query_one("#log", LogPane).begin_run(f"rehearse {len(gate.pending.migrations)} migration(s) on a "
+                                                  "disposable copy")
         self.run_rehearse()
 
     @work(thread=True, group="run", exit_on_error=False)
@@ -68,6 +68,7 @@ class RehearseActions(KitActions):
         self.running = False
         screen = RehearsalScreen(message.outcome)
         self.query_one("#log", LogPane).post_lines(screen.lines)
+        self.query_one("#log", LogPane).end_run(int(message.outcome.exit_code))
         report = message.outcome.report
         if report is not None and report.ok:
             self.notify("Rehearsal passed" + ("; the copy was removed" if report.removed else ""), title="Rehearse")

@@ -68,7 +68,7 @@ async def test_rehearse_key_runs_the_batch_on_a_copy_and_checks_tested(tmp_path,
         await settle(app, pilot)
         assert TESTED_ID not in checked(app)
         assert "Rehearse on a copy" in [c.title for c in app.get_system_commands(app.screen)]  # the palette too
-        assert "t / f9" in help_text() and "Rehearse on a copy" in help_text()  # and the help screen
+        assert "t / F9" in help_text() and "Rehearse on a copy" in help_text()  # and the help screen
         screen = await rehearse(app, pilot)
         report = screen.outcome.report
         assert report is not None and report.ok and len(report.statements) == 2

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 
 from neontui.core.drizzle.journal import read_journal
 from neontui.core.drizzle.status import MigrationStatus, State
-from neontui.core.gate.checklist import Checklist
+from neontui.core.gate.checklist import Checklist, CheckRecord
 from neontui.core.safety import Source, analyze
 from neontui.tui.screens.dialogs import ConfirmDialog
 from neontui.tui.widgets.checklist_pane import ChecklistPane
@@ -51,8 +51,8 @@ class Panes(App):
                 zip(states, self.journal.entries, strict=True)]
         findings = self.review.findings
         self.query_one(JournalPane).show(rows, findings)
-        checklist = Checklist("key", findings)
-        checklist.check("reviewed", by="ci")
+        # A fixed record: the pane shows who checked an item and when, and a snapshot must not change with the clock.
+        checklist = Checklist("key", findings, checks={"reviewed": CheckRecord("ci", "2026-12-01T12:00:00+00:00")})
         self.query_one(ChecklistPane).show(checklist, ["migrate locked: 7 checklist items unchecked"])
         self.query_one(SqlPane).show(self.journal.entries[-1:], findings)
         self.query_one(FindingDetail).show(findings[0])

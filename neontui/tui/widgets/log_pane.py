@@ -1,4 +1,5 @@
-"""The live output pane: a capped `Log`, a one-line progress/status line and a full transcript on disk.
+"""The live output pane: a capped, word-wrapping `Log` titled with the run under way, a one-line progress/status
+line and a full transcript on disk.
 
 Streaming rules (docs/console.md#streaming-output): producers only enqueue (`post_line`/`post_lines` are cheap and
 thread-safe); a 50 ms timer flushes the queue with ONE `Log.write_lines` call per tick (at most `BATCH_LIMIT` lines),
@@ -12,16 +13,24 @@ import os
 import shutil
 import threading
 import time
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import IO, ClassVar
 
+from rich._wrap import divide_line  # rich's own word-wrap offsets (what Text.wrap uses), without building Texts
+from rich.cells import cell_len
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
+from textual.selection import Selection
+from textual.strip import Strip
 from textual.widgets import Input, Log, Static
 
 from neontui.core.display import event_line
@@ -31,11 +40,187 @@ from neontui.core.redact import display_text
 MAX_LINES = 10_000
 BATCH_LIMIT = 1_500  # one flush of 5,000 lines stalled frames ~70 ms (benchmarks/console.py); 1,500 ~25 ms
 FLUSH_INTERVAL = 0.05
+TITLE = "Log"
+
+
 def _clean_batch(raw: list[str]) -> list[str]:
     lines: list[str] = []
     for text in raw:
         lines.extend(display_text(part) for part in (text.splitlines() or [""]))
     return lines
+
+
+@cache  # built on the first long line, not at import: the console's first frame must not wait for it
+def _narrow() -> frozenset[str]:
+    """Printable characters one cell wide: ASCII, Latin, and the symbol blocks drizzle-kit and neontui print
+    (✓ ✗ → · … ─ ❯), as rich measures them."""
+    blocks = [(0x20, 0x7F), (0xA0, 0x300), (0x370, 0x483), (0x2000, 0x2800)]
+    return frozenset(c for start, end in blocks for c in map(chr, range(start, end))
+                     if c.isprintable() and cell_len(c) == 1)
+
+
+def _breaks(text: str, width: int, narrow: bool) -> list[int]:
+    """Where `text` (wider than `width` cells; `narrow`: every character one cell) wraps: after a space, folding
+    a word longer than a row."""
+    if not narrow:  # wide or zero-width characters: rich measures cells word by word
+        return [0, *divide_line(text, width, fold=True)]
+    # one cell a character (nearly all drizzle-kit output), so str.rfind finds each break in C
+    offsets, start, end = [0], 0, len(text)
+    while end - start > width:
+        space = text.rfind(" ", start, start + width + 1)
+        start = space + 1 if space > start else start + width
+        offsets.append(start)
+    return offsets
+
+
+class WrappedLog(Log):
+    """A `Log` that wraps long lines at word boundaries instead of cutting them at its edge.
+
+    Wrapping happens at render time: an append only measures the new lines (`cell_len`; a line wider than the
+    view also gets its break offsets), a width change re-measures the kept lines once, and `render_line` turns a
+    visual row into a slice of one line. `_starts[i]` is the first visual row of line `i`, counted from the first
+    line ever written, so dropping old lines (`max_lines`) only moves `_base` and never renumbers the rest.
+    """
+
+    DEFAULT_CSS = """
+    WrappedLog {
+        overflow-x: hidden;
+    }
+    """
+
+    def __init__(self, *, max_lines: int | None = None, id: str | None = None) -> None:
+        super().__init__(max_lines=max_lines, id=id)
+        self._wrap_width = 0
+        self._starts: list[int] = []  # absolute first row of each kept line
+        self._splits: dict[int, list[int]] = {}  # absolute line number -> break offsets, only for wrapped lines
+        self._first = 0  # absolute number of the first kept line
+        self._base = 0  # absolute first row of the first kept line
+        self._rows = 0  # absolute row after the last line
+
+    @property
+    def row_count(self) -> int:
+        """Visual rows the kept lines take at the current width."""
+        return self._rows - self._base
+
+    def row_of(self, index: int) -> int:
+        """The first visual row of kept line `index` (for scrolling to a search match)."""
+        return self._starts[index] - self._base if 0 <= index < len(self._starts) else 0
+
+    def _measure(self, lines: list[str], first: int) -> None:
+        width = self._wrap_width
+        rows = self._rows
+        starts = self._starts
+        process = self._process_line
+        for number, line in enumerate(lines, first):
+            starts.append(rows)
+            # len() first: a line of at most width/2 characters fits whatever they are (a cell is at most 2)
+            if not width or len(line) * 2 <= width:
+                rows += 1
+                continue
+            narrow = _narrow().issuperset(line)  # no tab or control character either: process() would not change it
+            text = line if narrow else process(line)
+            if (len(text) if narrow else cell_len(text)) > width:
+                offsets = _breaks(text, width, narrow)
+                self._splits[number] = offsets
+                rows += len(offsets)
+            else:
+                rows += 1
+        self._rows = rows
+
+    def _remeasure(self) -> None:
+        self._starts, self._splits = [], {}
+        self._rows = self._base
+        self._measure(self._lines, self._first)
+        self._render_line_cache.clear()
+        self.virtual_size = Size(self._wrap_width, self.row_count)
+
+    def on_resize(self) -> None:
+        width = self.scrollable_content_region.width
+        if width != self._wrap_width:
+            at_end = self.is_vertical_scroll_end
+            self._wrap_width = width
+            self._remeasure()
+            if at_end:
+                self.scroll_end(animate=False, immediate=True, x_axis=False)
+
+    def _update_size(self, updates: int, lines: list[str]) -> None:  # type: ignore[override]
+        """Log measures the widest line in a thread for horizontal scrolling; wrapped lines never need it."""
+
+    def write(self, data: str, scroll_end: bool | None = None) -> WrappedLog:
+        """Write `data` as whole lines (the pane only ever writes whole lines)."""
+        return self.write_lines(data.splitlines(), scroll_end)
+
+    def write_lines(self, lines: Iterable[str], scroll_end: bool | None = None) -> WrappedLog:
+        at_end = self.is_vertical_scroll_end
+        new_lines = [part for line in lines for part in line.splitlines()]
+        self._measure(new_lines, self._first + len(self._lines))
+        self._lines.extend(new_lines)
+        self._prune()
+        self.virtual_size = Size(self._wrap_width, self.row_count)
+        follow = self.auto_scroll if scroll_end is None else scroll_end
+        if follow and at_end and not self.is_vertical_scrollbar_grabbed:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        self.refresh()
+        return self
+
+    def _prune(self) -> None:
+        excess = len(self._lines) - self.max_lines if self.max_lines is not None else 0
+        if excess <= 0:
+            return
+        for number in range(self._first, self._first + excess):
+            self._splits.pop(number, None)
+        del self._lines[:excess], self._starts[:excess]
+        self._first += excess
+        self._base = self._starts[0] if self._starts else self._rows
+
+    def clear(self) -> WrappedLog:
+        super().clear()
+        self._first += len(self._starts)
+        self._starts, self._splits = [], {}
+        self._base = self._rows
+        return self
+
+    def _locate(self, row: int) -> tuple[int, int, int | None]:
+        """(kept line index, start offset, end offset) of visual `row`."""
+        absolute = row + self._base
+        index = bisect_right(self._starts, absolute) - 1
+        offsets = self._splits.get(self._first + index)
+        if offsets is None:
+            return index, 0, None
+        piece = absolute - self._starts[index]
+        return index, offsets[piece], offsets[piece + 1] if piece + 1 < len(offsets) else None
+
+    def row_text(self, row: int) -> str:
+        """What visual `row` shows (trailing spaces of a wrapped piece dropped)."""
+        index, start, end = self._locate(row)
+        return self._process_line(self._lines[index])[start:end].rstrip()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_y = self.scroll_offset.y
+        width = self.size.width
+        row = scroll_y + y
+        rich_style = self.rich_style
+        if row >= self.row_count or not self._lines:
+            return Strip.blank(width, rich_style)
+        selection = self.text_selection
+        key = row + self._base  # the absolute row: dropping old lines does not move it
+        if selection is None and key in self._render_line_cache:
+            return self._render_line_cache[key]
+        text = Text(self.row_text(row), no_wrap=True, style=rich_style)
+        if selection is not None and (span := selection.get_span(row)) is not None:
+            start, end = span
+            style = self.screen.get_component_rich_style("screen--selection")
+            text.stylize(style, start, len(text) if end == -1 else end)
+        strip = Strip(text.render(self.app.console), text.cell_len).crop_extend(0, width, rich_style)
+        strip = strip.apply_offsets(0, row)
+        if selection is None:
+            self._render_line_cache[key] = strip
+        return strip
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text as the rows show it (selection offsets are visual rows here)."""
+        text = "\n".join(self.row_text(row) for row in range(self.row_count))
+        return selection.extract(text), "\n"
 
 
 def logs_dir() -> Path:
@@ -49,10 +234,14 @@ def default_transcript_path() -> Path:
 
 
 class LogPane(Vertical):
-    """Live drizzle-kit / migrator output.
+    """Live drizzle-kit / migrator output, long lines wrapped; the border title names the run under way.
+
+    `begin_run("dry run")` titles the pane and writes a header line; `end_run(code)` writes the run's separator
+    (exit code and duration) and keeps the title on the last run until the next one.
 
     Bindings: `s` saves the transcript (next to the session transcript, with a notification), `/` opens a search
-    box (Enter jumps to the next matching line, Escape closes it), `n` / `N` jump to the next / previous match.
+    box (Enter jumps to the next matching line, Escape closes it), `n` / `N` jump to the next / previous match,
+    `f` stops / resumes following new output (the subtitle says "paused" while it does not follow).
     """
 
     DEFAULT_CSS = """
@@ -90,6 +279,7 @@ class LogPane(Vertical):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "save", "Save log", id="log.save"),
+        Binding("f", "toggle_follow", "Follow", id="log.follow"),
         Binding("slash", "search", "Search", id="log.search"),
         Binding("n", "find(1)", "Next match", show=False, id="log.find_next"),
         Binding("N", "find(-1)", "Prev match", show=False, id="log.find_previous"),
@@ -124,11 +314,13 @@ class LogPane(Vertical):
         self._search_term = ""
         self._match_index: int | None = None
         self._progress_text = ""
+        self._run: tuple[str, float] | None = None  # (title, monotonic start) of the run under way
+        self.border_title = TITLE
 
     # --- composition -------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Log(max_lines=self._max_lines, id="log")
+        yield WrappedLog(max_lines=self._max_lines, id="log")
         yield Input(placeholder="search the log (Enter: next match, Escape: close)", id="search")
         yield Static("", id="progress", markup=False)
 
@@ -140,8 +332,8 @@ class LogPane(Vertical):
         self._close_transcript()
 
     @property
-    def log_widget(self) -> Log:
-        return self.query_one("#log", Log)
+    def log_widget(self) -> WrappedLog:
+        return self.query_one("#log", WrappedLog)
 
     @property
     def pending(self) -> int:
@@ -230,6 +422,36 @@ class LogPane(Vertical):
         self.notify(str(path), title="Log saved")
         self.post_message(self.Saved(self, path))
 
+    def action_toggle_follow(self) -> None:
+        log = self.log_widget
+        log.auto_scroll = not log.auto_scroll
+        self.border_subtitle = "" if log.auto_scroll else "paused · f follows"
+        if log.auto_scroll:
+            log.scroll_end(animate=False, immediate=True, x_axis=False)
+
+    # --- runs ------------------------------------------------------------------------------------------------
+
+    def begin_run(self, title: str) -> None:
+        """A run starts: the border names it ("drizzle-kit generate", "dry run") and the log gets a header."""
+        self._run = (title, time.monotonic())
+        self.border_title = f"{TITLE} · {title} · running"
+        self.post_line(f"── {title} ──")
+
+    def end_run(self, code: int) -> None:
+        """The run ended with `code` (neontui's documented exit code, or drizzle-kit's): one separator line."""
+        if self._run is None:
+            return
+        title, started = self._run
+        self._run = None
+        elapsed = time.monotonic() - started
+        mark = "✓" if code == 0 else "✗"
+        self.border_title = f"{TITLE} · {title} · {mark} exit {code}"
+        self.post_line(f"── {mark} {title} · exit {code} · {elapsed:.1f} s ──")
+
+    @property
+    def running_title(self) -> str | None:
+        return self._run[0] if self._run is not None else None
+
     # --- progress --------------------------------------------------------------------------------------------
 
     def show_progress(self, text: str) -> None:
@@ -307,7 +529,7 @@ class LogPane(Vertical):
             index = (start + offset * step) % count
             if term in lines[index].lower():
                 self._match_index = index
-                self.log_widget.scroll_to(y=max(0, index - 2), animate=False)
+                self.log_widget.scroll_to(y=max(0, self.log_widget.row_of(index) - 2), animate=False)
                 self._set_status(f"/{term}  line {index + 1}: {lines[index].strip()}")
                 return
         self._set_status(f"/{term}  no match")
