@@ -19,6 +19,7 @@ import secrets
 import signal
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -343,27 +344,45 @@ def _dump_restore(source_url: str, copy: DatabaseCopy, client: PgClient, shown: 
                 "--dbname", source]
     restore_cmd = [str(client.pg_restore), "--no-owner", "--exit-on-error", "--no-password", "--dbname", target]
     env = tool_env(password)
+    started: list[subprocess.Popen[bytes]] = []  # every tool started: stopped and reaped whatever happens
     with tempfile.TemporaryFile() as dump_err, tempfile.TemporaryFile() as restore_err:
-        # stderr to files, not pipes: a chatty tool must not block on a pipe nobody reads until it exits.
-        dump = subprocess.Popen(dump_cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=dump_err,
-                                env=env)
         try:
-            restore = subprocess.Popen(restore_cmd, stdin=dump.stdout, stdout=subprocess.DEVNULL,
-                                       stderr=restore_err, env=env)
-        except OSError as exc:
-            _stop(dump)
-            raise NeontuiError(f"could not run {client.pg_restore}: {exc.strerror or exc}") from None
-        assert dump.stdout is not None
-        dump.stdout.close()  # pg_restore holds the read end now; pg_dump gets SIGPIPE if pg_restore stops
-        try:
-            restore.wait(timeout=clock.left())
-            dump.wait(timeout=clock.left())
-        except subprocess.TimeoutExpired:
-            raise clock.expired("pg_dump | pg_restore") from None
+            with _ctrl_c_held():  # a Ctrl-C inside Popen would leave its child running with nobody to stop it
+                # stderr to files, not pipes: a chatty tool must not block on a pipe nobody reads until it exits.
+                dump = subprocess.Popen(dump_cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                        stderr=dump_err, env=env)
+                started.append(dump)
+                try:
+                    restore = subprocess.Popen(restore_cmd, stdin=dump.stdout, stdout=subprocess.DEVNULL,
+                                               stderr=restore_err, env=env)
+                except OSError as exc:
+                    raise NeontuiError(f"could not run {client.pg_restore}: {exc.strerror or exc}") from None
+                started.append(restore)
+            assert dump.stdout is not None
+            dump.stdout.close()  # pg_restore holds the read end now; pg_dump gets SIGPIPE if pg_restore stops
+            try:
+                restore.wait(timeout=clock.left())
+                dump.wait(timeout=clock.left())
+            except subprocess.TimeoutExpired:
+                raise clock.expired("pg_dump | pg_restore") from None
         finally:
-            _stop(restore)
-            _stop(dump)
+            for process in reversed(started):
+                _stop(process)
         _check_pipe(dump.returncode, _read(dump_err), restore.returncode, _read(restore_err), shown, client)
+
+
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """SIGINT held back (in the main thread, the only one Python delivers it to) until the block has recorded the
+    processes it started; a Ctrl-C pressed meanwhile arrives right after, as KeyboardInterrupt."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
