@@ -9,10 +9,12 @@ production gate with its reason (policy.Reason.REHEARSAL_FAILED) until a rehears
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from neontui.core.actions.audit import AuditLog, build_record
+from neontui.core.actions.backup import neon_session
 from neontui.core.actions.migrate import check_refusals, run_options
 from neontui.core.drizzle.journal import check_nul_bytes
 from neontui.core.errors import ExitCode, NeontuiError
@@ -56,14 +58,10 @@ def run_rehearsal(gate: Gate, *, keep: bool = False, options: MigrateOptions | N
     try:
         check_nul_bytes(gate.pending.journal.entries)
         check_refusals(gate)
-        neon = _neon(gate)
-        try:
+        with _neon(gate) as neon:
             outcome.report = rehearse(project.database_url or "", gate.pending.journal, project.ledger_schema,
                                       project.ledger_table, options, expect=pending, neon=neon, keep=keep,
                                       on_event=on_event, notice=notice)
-        finally:
-            if neon is not None:
-                neon.client.close()
     except NeontuiError as exc:
         outcome.error = exc
     if outcome.report is not None:
@@ -75,13 +73,15 @@ def run_rehearsal(gate: Gate, *, keep: bool = False, options: MigrateOptions | N
     return outcome
 
 
-def _neon(gate: Gate) -> NeonRehearsal | None:
-    """On a Neon target: the API client (its key from [neon] api_key_env) and where the target's branch is."""
-    target = gate.neon
-    if target is None:
-        return None
-    client = target.client()
-    return NeonRehearsal(client, target.place(client))
+@contextmanager
+def _neon(gate: Gate) -> Iterator[NeonRehearsal | None]:
+    """On a Neon target: the API client and where the target's branch is (actions.backup.neon_session, the one way
+    to open them), closed after the block; None elsewhere."""
+    if gate.neon is None:
+        yield None
+        return
+    with neon_session(gate) as (client, place):
+        yield NeonRehearsal(client, place)
 
 
 def _audit(gate: Gate, outcome: RehearseOutcome, started: float) -> None:
