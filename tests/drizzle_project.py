@@ -93,3 +93,22 @@ def journal_data(root: Path) -> dict:
 def write_journal(root: Path, data: dict) -> None:
     # drizzle-kit writes 2-space indentation and no trailing newline.
     (root / "drizzle" / "meta" / "_journal.json").write_text(json.dumps(data, indent=2))
+
+
+def edit_schema(root: Path, old: str, new: str) -> None:
+    """Change the generated project's schema.ts as a developer would (`old` must be in it)."""
+    schema = root / "schema.ts"
+    text = schema.read_text()
+    assert old in text
+    schema.write_text(text.replace(old, new))
+
+
+def migrated_with_one_user(root: Path, database_url: str) -> Path:
+    """`root` migrated by its own drizzle-kit, with one user whose full_name is set (data a push must not lose)."""
+    import psycopg
+
+    done = run_drizzle_kit(root, "migrate", env={"DATABASE_URL": database_url})
+    assert done.returncode == 0, done.stdout + done.stderr
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("insert into users (email_address, full_name) values ('a@example.com', 'Ada')")
+    return root

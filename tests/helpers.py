@@ -104,6 +104,13 @@ def ledger_rows(url: str, table: str = LEDGER) -> list[tuple[str, int | None]]:
         return [(h, c) for h, c in conn.execute(f"select hash, created_at from {table} order by id")]
 
 
+def table_columns(url: str, table: str = "users") -> list[str]:
+    """The columns of `table` (any schema), in their order."""
+    with psycopg.connect(url) as conn:
+        return [c for (c,) in conn.execute("select column_name from information_schema.columns "
+                                           "where table_name = %s order by ordinal_position", (table,))]
+
+
 def table_exists(url: str, name: str) -> bool:
     """Whether table `name` exists in the database's public schema."""
     with psycopg.connect(url) as conn:

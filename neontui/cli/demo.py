@@ -16,8 +16,9 @@ def flags(sub: Subparsers) -> None:
     demo = sub.add_parser("demo", help="a sample project on an embedded PostgreSQL (no Neon account needed)")
     demo.add_argument("--dir", type=Path, help="where to create the demo (default: ~/.local/share/neontui/demo)")
     demo.add_argument("--json", action="store_true", help="print the status as JSON")
-    demo.add_argument("--install", action="store_true",
-                      help="also npm install the sample's drizzle-kit, so generate, push and studio work")
+    demo.add_argument("--install", action=argparse.BooleanOptionalAction, default=True,
+                      help="npm ci the sample's drizzle-kit (its lockfile) when npm is available, so generate, push "
+                           "and studio work on the first run (default; --no-install skips it)")
 
 
 def run(args: argparse.Namespace) -> ExitCode:
@@ -29,15 +30,13 @@ def run(args: argparse.Namespace) -> ExitCode:
     note("starting the embedded PostgreSQL and creating the sample project…")
     demo = create_demo(args.dir)
     if args.install:
-        from neontui.core.actions.demo import install_drizzle_kit
-
-        note("installing drizzle-kit, drizzle-orm and pg with npm…")
-        install_drizzle_kit(demo.project_dir)
+        install(demo.project_dir)
     if not args.json and sys.stdin.isatty() and sys.stdout.isatty():
+        from neontui.core.actions.demo import first_steps
         from neontui.tui.app import Options, run_console
 
         use_tools_of(demo.server.bin_dir)
-        return ExitCode(run_console(Options(demo.project_dir)))
+        return ExitCode(run_console(Options(demo.project_dir, welcome=tuple(first_steps(demo.project_dir)))))
     overview = load_overview(load_project(demo.project_dir))
     if args.json:
         print_json(overview.to_json())
@@ -46,6 +45,19 @@ def run(args: argparse.Namespace) -> ExitCode:
         print_status(overview, sys.stdout)
         print("\nThe embedded server stops when this command ends; `neontui demo` recreates everything.")
     return ExitCode.OK
+
+
+def install(project_dir: Path) -> None:
+    """The sample's drizzle-kit, or one line saying why not: the demo opens either way."""
+    from neontui.core.actions.demo import install_drizzle_kit
+    from neontui.core.errors import NeontuiError
+
+    note("installing the sample's drizzle-kit, drizzle-orm and pg (npm ci)…")
+    try:
+        if not install_drizzle_kit(project_dir):
+            note("drizzle-kit already installed from the sample's lockfile")
+    except NeontuiError as exc:
+        note(f"note: {exc.one_line()}")
 
 
 def use_tools_of(bin_dir: Path | None) -> None:

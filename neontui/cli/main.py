@@ -19,6 +19,7 @@ from neontui import __version__
 from neontui.cli import (
     audit,
     backup,
+    batch,
     check,
     checklist,
     console,
@@ -44,6 +45,7 @@ from neontui.core.errors import ExitCode, NeontuiError
 # Command → module, in the order `neontui --help` lists them (check and up share a module).
 DISPATCH: dict[str, ModuleType] = {
     "console": console, "status": status, "doctor": doctor, "lint": lint, "checklist": checklist,
+    "batch": batch,
     "migrate": migrate, "rehearse": rehearse, "generate": generate, "push": push, "check": check, "up": check,
     "upgrade": upgrade,
     "studio": studio, "audit": audit, "rollback-sql": rollback_sql, "demo": demo,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from neontui.cli import project
 from neontui.cli.output import finish, note, print_json, refused
 from neontui.cli.parser import Subparsers, add_project_args, add_target_args, duration, seconds
-from neontui.core.display import confirmation_summary, event_line
+from neontui.core.display import confirmation_summary, dry_run_lines, event_line
 from neontui.core.errors import ExitCode
 from neontui.core.redact import redact
 
@@ -105,24 +105,10 @@ def _text(outcome: Outcome, out: TextIO) -> None:
     for blocker in outcome.blocker_notes:
         out.write(f"warning: {blocker}\n")
     _ways_back(outcome, out)
-    if outcome.dry is not None:
-        dry = outcome.dry
-        out.write(f"dry run (rolled back; it took real locks with lock_timeout {dry.lock_timeout}):\n")
-        for s in dry.statements:
-            if s.skipped:
-                out.write(f"  {s.tag} #{s.statement}  skipped: {s.skipped}\n")
-                continue
-            if s.elapsed is None:
-                continue
-            if dry.error is not None and s is dry.statements[-1]:
-                out.write(f"  {s.tag} #{s.statement}  {s.elapsed:.3f}s  FAILED\n")
-                continue
-            locks = ", ".join(f"{mode} on {rel}" for rel, mode in s.locks) or "no new locks"
-            rewritten = f"; REWRITES {', '.join(s.rewritten)}" if s.rewritten else ""
-            rows = f"; {s.rows} row(s)" if s.rows is not None else ""
-            out.write(f"  {s.tag} #{s.statement}  {s.elapsed:.3f}s  {locks}{rewritten}{rows}\n")
-        if dry.error is not None:
-            out.write(f"first error: {dry.error.one_line()}\n")
+    if outcome.dry is not None:  # the console's log shows the same lines
+        out.write("".join(f"{line}\n" for line in dry_run_lines(outcome.dry)))
+        if outcome.dry.error is not None:
+            out.write(f"first error: {outcome.dry.error.one_line()}\n")
     if outcome.applied:
         out.write(f"applied {len(outcome.applied)}: {', '.join(outcome.applied)}\n")
     elif outcome.dry is None:

@@ -24,11 +24,13 @@ from neontui.core.errors import NeontuiError
 from neontui.core.redact import redact
 from neontui.tui.backup_actions import BackupActions
 from neontui.tui.keymap import ACTIONS, bindings, key_display, keys_display
+from neontui.tui.layout_actions import LayoutActions
 from neontui.tui.messages import Failed, Loaded, Reload, RunFinished
+from neontui.tui.run_actions import RunActions
 from neontui.tui.screens.dialogs import ConfirmDialog, ErrorDialog
 from neontui.tui.threads import in_daemon_thread
 from neontui.tui.widgets.checklist_pane import ChecklistPane
-from neontui.tui.widgets.info import FindingDetail, StatusBar
+from neontui.tui.widgets.info import FindingBox, FindingDetail, ProblemBanner, StatusBar, plain_scrollbars, status_parts
 from neontui.tui.widgets.journal_pane import JournalPane
 from neontui.tui.widgets.log_pane import LogPane
 from neontui.tui.widgets.sql_pane import SqlPane
@@ -49,19 +51,22 @@ class Options:
     url: str | None = None
     env: str | None = None
     target: str | None = None
+    welcome: tuple[str, ...] = ()  # lines the log opens with (the demo's first steps)
 
 
 RUN_ACTIONS = ("migrate", "dry_run", "generate", "check", "push", "rehearse", "backup", "restore", "diff")
 
 
-class NeontuiApp(BackupActions):  # over RehearseActions over KitActions: backup/restore/diff, rehearse, drizzle-kit
+class NeontuiApp(LayoutActions, RunActions, BackupActions):  # BackupActions over RehearseActions over KitActions
     TITLE = "neontui"
     CSS = """
     #main { height: 1fr; }
     #left { width: 2fr; min-width: 46; }  /* the journal's state, findings and date whole at 80 columns */
     #right { width: 3fr; }
     SqlPane { height: 3fr; }
-    LogPane { height: 2fr; }
+    LogPane { height: 2fr; min-height: 8; }  /* five rows of log at 80×24 under a tall finding box */
+    NeontuiApp.-running SqlPane { height: 1fr; }  /* while something runs, the log is where the action is */
+    Footer FooterKey.-command-palette { border-left: blank; }  /* its ▏ separator reads as a stray glyph */
     """
     BINDINGS = bindings()
 
@@ -74,19 +79,22 @@ class NeontuiApp(BackupActions):  # over RehearseActions over KitActions: backup
 
     def compose(self) -> ComposeResult:
         yield StatusBar("connecting…", id="status")
+        yield ProblemBanner(id="problems")  # what status reports as problems, above the panes
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 yield JournalPane(id="journal")
                 yield ChecklistPane(id="checklist")
             with Vertical(id="right"):
                 yield SqlPane(id="sql")
-                yield FindingDetail(id="finding")
+                yield FindingBox(id="finding-box")
                 yield LogPane(id="log")
         yield Footer()
 
     def on_mount(self) -> None:
         for signum in (signal.SIGHUP, signal.SIGTERM):  # through the loop: a SystemExit raised inside it would
             asyncio.get_running_loop().add_signal_handler(signum, self._hang_up, 128 + signum)  # strand its tasks
+        plain_scrollbars(self.screen)
+        self.query_one("#log", LogPane).post_lines(self.options.welcome)
         self.load()
 
     def _hang_up(self, code: int) -> None:
@@ -124,7 +132,7 @@ class NeontuiApp(BackupActions):  # over RehearseActions over KitActions: backup
         status = self.query_one("#status", StatusBar)
         return open_gate(project, env_flag=o.env, target_name=o.target, review=True,
                          on_retry=lambda n, why: self.call_from_thread(
-                             status.update, redact(f"connecting… database not ready ({why}); retry {n}")))
+                             status.say, redact(f"connecting… database not ready ({why}); retry {n}")))
 
     @on(Loaded)
     def show_loaded(self, message: Loaded) -> None:
@@ -139,10 +147,10 @@ class NeontuiApp(BackupActions):  # over RehearseActions over KitActions: backup
         from neontui.core.actions.doctor import find_drizzle_kit
 
         kit = find_drizzle_kit(gate.project.config.root)
-        status.update(redact(f"{'PRODUCTION' if env.production else 'development'} · {target.display_target()} · "
-                             f"{kind} {overview.server.version} · "
-                             f"{'drizzle-kit ' + kit[1] if kit else 'drizzle-kit not installed'} · "
-                             f"{gate.project.config.path} · connected"))
+        status.show(status_parts(production=env.production, target=target.display_target(), kind=kind,
+                                 version=overview.server.version, kit=kit[1] if kit else None,
+                                 config=str(gate.project.config.path)))
+        self.query_one("#problems", ProblemBanner).show(overview.status.problems, self.key_for("problems"))
         self.query_one("#journal", JournalPane).show(overview.status.migrations, gate.review.findings)
         self.query_one("#sql", SqlPane).show(gate.pending.migrations, gate.review.findings)
         self._show_checklist()
@@ -181,7 +189,7 @@ class NeontuiApp(BackupActions):  # over RehearseActions over KitActions: backup
 
     @on(Failed)
     def show_failure(self, message: Failed) -> None:
-        self.query_one("#status", StatusBar).update(f"{message.what} failed: {message.error}")
+        self.query_one("#status", StatusBar).say(f"{message.what} failed: {message.error}")
         self.push_screen(ErrorDialog(message.error))
 
     # --- panes -----------------------------------------------------------------------------------------------
@@ -281,6 +289,7 @@ class NeontuiApp(BackupActions):  # over RehearseActions over KitActions: backup
             self._locked("Refused", outcome.decision.reasons)
             return
         failure = outcome.error or (outcome.dry.error if outcome.dry is not None else None)
+        self.after_run(outcome)  # the dry run's statements; the journal on the failed migration
         if failure is not None:
             log.post_line(f"✗ {failure.one_line()}")
             from neontui.core.actions.events import MigrationFailed  # loaded already: the run used it
@@ -330,6 +339,14 @@ class NeontuiApp(BackupActions):  # over RehearseActions over KitActions: backup
 
         o = self.options
         self.push_screen(UpgradeScreen(lambda: load_project(o.project_dir, config=o.config, out=o.out, url=o.url)))
+
+    def action_batch(self) -> None:
+        from neontui.tui.screens.batch import BatchScreen
+
+        if self.gate is None:  # the batch is the loaded gate's: nothing to show before the load
+            self.notify("The pending batch shows once the project has loaded", title="Batch")
+            return
+        self.push_screen(BatchScreen(self.gate))
 
     def action_help(self) -> None:
         from neontui.tui.screens.help import HelpScreen

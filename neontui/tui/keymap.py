@@ -38,6 +38,9 @@ ACTIONS = (
     Action("backup", "b", "Back up the target", footer=False),
     Action("restore", "X", "Restore the target from a backup", footer=False),
     Action("diff", "v", "Schema diff against a backup or copy", footer=False),
+    Action("batch", "p,f2", "Pending batch at a glance", short="Batch"),
+    Action("problems", "e", "Problems status reports, in full", footer=False),
+    Action("migration_detail", "i", "Details of the selected migration", footer=False),  # not a "Migrate" match
     Action("help", "question_mark,f1", "Help"),
     Action("quit", "q,ctrl+q", "Quit"),
 )

@@ -14,6 +14,7 @@ from neontui.core.errors import NeontuiError
 from neontui.tui.messages import Failed, Loaded, Reload
 from neontui.tui.screens.dialogs import ConfirmDialog, GenerateDialog
 from neontui.tui.screens.prompt_dialog import PromptDialog
+from neontui.tui.screens.push_confirm import PushConfirmDialog, choice_starting
 from neontui.tui.widgets.log_pane import LogPane
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ class KitActions(App[int]):
         assert self.gate is not None
         log = self.query_one("#log", LogPane)
         try:  # the action asks the policy again with the typed name: the dialog only collects it
-            outcome = push(self.gate, typed_confirmation=typed, answer=self._ask_from_thread,
+            outcome = push(self.gate, typed_confirmation=typed, answer=self._ask_from_thread, confirm_first=True,
                            on_event=lambda e: self.call_from_thread(log.handle, e))
         except NeontuiError as exc:
             self.call_from_thread(log.end_run, int(exc.exit_code))
@@ -190,7 +191,15 @@ class KitActions(App[int]):
             self.studio.stop()  # never outlive the console
 
     def _ask_from_thread(self, prompt: Prompt) -> int | None:
-        """drizzle-kit's question as a dialog; the worker thread waits for the answer."""
+        """drizzle-kit's question as a dialog; the worker thread waits for the answer. A push's last question (with
+        the statements it will execute) gets the push dialog, and the log keeps what was answered."""
         answers: queue.Queue[int | None] = queue.Queue()
-        self.call_from_thread(self.push_screen, PromptDialog(prompt), answers.put)
-        return answers.get()
+        dialog = PushConfirmDialog(prompt) if prompt.statements else PromptDialog(prompt)
+        self.call_from_thread(self.push_screen, dialog, answers.put)
+        choice = answers.get()
+        if prompt.statements:
+            pushed = choice is not None and choice_starting(prompt, "yes") == choice
+            self.call_from_thread(self.query_one("#log", LogPane).post_lines,
+                                  [*prompt.statements, "→ pushing these statements" if pushed else
+                                   "→ declined: nothing is applied"])
+        return choice

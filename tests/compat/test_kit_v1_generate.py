@@ -12,7 +12,7 @@ from neontui.cli.main import main
 from neontui.core.drizzle.project import load_project
 from neontui.core.kit.commands import generate
 from neontui.core.kit.session import Prompt
-from tests.drizzle_project import migration_names
+from tests.drizzle_project import edit_schema, migration_names
 
 pytestmark = pytest.mark.drizzle
 
@@ -23,11 +23,6 @@ def ignore(_event: object) -> None:
     """An on_event sink for results read from the KitResult alone."""
 
 
-def edit_schema(root: Path, old: str, new: str) -> None:
-    schema = root / "schema.ts"
-    text = schema.read_text()
-    assert old in text
-    schema.write_text(text.replace(old, new))
 
 
 def test_no_changes(drizzle_project_v1: Path) -> None:

@@ -1,3 +1,4 @@
+
 """`push` with the real drizzle-kit 1.0.0-rc.5 against a real PostgreSQL: its data-loss and rename questions come
 back as missing_hints, are asked as 0.31's prompts were, and answered with `--hints`; a declined question applies
 nothing; a database error is reported with the database's message although drizzle-kit prints it on stderr only."""
@@ -12,7 +13,8 @@ import pytest
 from neontui.core.drizzle.project import load_project
 from neontui.core.kit.commands import push
 from neontui.core.kit.session import Prompt
-from tests.drizzle_env import run_drizzle_kit
+from tests.drizzle_project import edit_schema, migrated_with_one_user
+from tests.helpers import table_columns
 
 pytestmark = pytest.mark.drizzle
 
@@ -24,23 +26,11 @@ def ignore(_event: object) -> None:
 @pytest.fixture
 def migrated(drizzle_project_v1: Path, database_url: str) -> Path:
     """The 1.0 project migrated by rc.5, with one user whose full_name is set."""
-    done = run_drizzle_kit(drizzle_project_v1, "migrate", env={"DATABASE_URL": database_url})
-    assert done.returncode == 0, done.stdout + done.stderr
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("insert into users (email_address, full_name) values ('a@example.com', 'Ada')")
-    return drizzle_project_v1
+    return migrated_with_one_user(drizzle_project_v1, database_url)
 
 
-def columns(url: str) -> list[str]:
-    with psycopg.connect(url) as conn:
-        return [r[0] for r in conn.execute("select column_name from information_schema.columns "
-                                           "where table_name = 'users' order by ordinal_position")]
 
 
-def edit_schema(root: Path, old: str, new: str) -> None:
-    schema = root / "schema.ts"
-    assert old in schema.read_text()
-    schema.write_text(schema.read_text().replace(old, new))
 
 
 def run_push(root: Path, url: str, answer) -> object:
@@ -54,13 +44,13 @@ def test_declining_data_loss_applies_nothing_and_accepting_drops(migrated: Path,
     assert [p.kind for p in asked] == ["data-loss"] and asked[0].choices[0] == "No, abort"
     assert "You're about to delete full_name column in users table (it has data)" in asked[0].context[1]
     assert not declined.ok and declined.aborted == "Do you still want to push changes?"
-    assert "full_name" in columns(database_url)
+    assert "full_name" in table_columns(database_url)
 
     accepted = run_push(migrated, database_url, lambda p: 1)
     assert accepted.ok and accepted.summary == "changes applied" and accepted.kit_line == "1.0"
     assert accepted.hints == [{"type": "confirm_data_loss", "kind": "column",
                                "entity": ["public", "users", "full_name"]}]
-    assert "full_name" not in columns(database_url)
+    assert "full_name" not in table_columns(database_url)
     again = run_push(migrated, database_url, lambda p: None)
     assert again.ok and again.summary == "no changes detected"
 
@@ -83,7 +73,7 @@ def test_a_database_error_is_reported_with_its_message(migrated: Path, database_
     assert 'column "nick" of relation "users" contains null values' in result.summary
     assert 'ALTER TABLE "users" ADD COLUMN "nick" text NOT NULL;' in result.summary
     assert "stayed applied" in result.next_step
-    assert "nick" not in columns(database_url)
+    assert "nick" not in table_columns(database_url)
 
 
 def test_strict_asks_over_the_planned_statements(migrated: Path, database_url: str) -> None:
@@ -93,7 +83,7 @@ def test_strict_asks_over_the_planned_statements(migrated: Path, database_url: s
     asked: list[Prompt] = []
     declined = push(project, args=["--strict"], url=database_url, answer=lambda p: asked.append(p) or 0,
                     on_event=ignore)
-    assert [(p.kind, p.context) for p in asked] == [("strict", ("add_column public.users.age",))]
-    assert not declined.ok and "age" not in columns(database_url)
+    assert [(p.kind, p.statements) for p in asked] == [("strict", ('ALTER TABLE "users" ADD COLUMN "age" integer;',))]
+    assert not declined.ok and "age" not in table_columns(database_url)
     accepted = push(project, args=["--strict"], url=database_url, answer=lambda p: 1, on_event=ignore)
-    assert accepted.ok and "age" in columns(database_url)
+    assert accepted.ok and "age" in table_columns(database_url)

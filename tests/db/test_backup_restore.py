@@ -25,6 +25,7 @@ from tests.helpers import (
     ledger_rows,
     neontui,
     secret_url,
+    table_columns,
     table_exists,
 )
 
@@ -67,10 +68,6 @@ def app(tmp_path: Path, url: str) -> Path:
     return sql_project(tmp_path / "app", FILES, database_url=url, applied=1)
 
 
-def columns(url: str, table: str) -> list[str]:
-    with psycopg.connect(url) as conn:
-        return [r[0] for r in conn.execute("select column_name from information_schema.columns where table_name = %s"
-                                           " order by ordinal_position", (table,))]
 
 
 def test_backup_migrate_diff_restore(app: Path, url: str, env: dict[str, str], tmp_path: Path) -> None:
@@ -108,7 +105,7 @@ def test_backup_migrate_diff_restore(app: Path, url: str, env: dict[str, str], t
 
     back = neontui("restore", str(app), "--confirm", database, url=url, env=env, state=state)
     assert back.returncode == 0, back.stdout + back.stderr
-    assert not table_exists(url, "orders") and columns(url, "users") == ["id", "name"]
+    assert not table_exists(url, "orders") and table_columns(url, "users") == ["id", "name"]
     assert len(ledger_rows(url)) == 1
     preserved = _databases(url, f"{database}-before-restore-%")
     assert len(preserved) == 1 and table_exists(with_database(url, preserved[0]), "orders")

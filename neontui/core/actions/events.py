@@ -5,6 +5,7 @@ never at a front's start (the console's first frame must not wait for the driver
 """
 
 from neontui.core.kit.session import Event, Exited, Line, Progress, Prompt, find_choice
-from neontui.core.migrate.migrator import MigrationFailed, StatementStarted
+from neontui.core.migrate.migrator import MigrationFailed, PlanReady, StatementFinished, StatementStarted
 
-__all__ = ["Event", "Exited", "Line", "MigrationFailed", "Progress", "Prompt", "StatementStarted", "find_choice"]
+__all__ = ["Event", "Exited", "Line", "MigrationFailed", "PlanReady", "Progress", "Prompt", "StatementFinished",
+           "StatementStarted", "find_choice"]

@@ -171,7 +171,8 @@ def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
             with connect(url, application_name="neontui dry-run", deadline=deadline) as conn:
                 outcome.dry = dry_run(conn, journal, project.ledger_schema,
                                       project.ledger_table, lock_timeout=options.lock_timeout,
-                                      statement_timeout=options.statement_timeout, lock_wait=options.lock_wait)
+                                      statement_timeout=options.statement_timeout, lock_wait=options.lock_wait,
+                                      on_event=on_event)
         elif engine is Engine.DRIZZLE_KIT:
             _drizzle_kit(gate, url, outcome, approved, options.lock_wait, on_event)
         else:

@@ -20,6 +20,7 @@ import psycopg
 from psycopg.rows import tuple_row
 
 from neontui.core.db.connect import left_as_found
+from neontui.core.db.lock_modes import rank
 from neontui.core.errors import ExitCode, NeontuiError
 from neontui.core.redact import redact
 
@@ -76,12 +77,6 @@ WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.backend
   AND clock_timestamp() - a.xact_start > make_interval(secs => %(long_s)s)
 """
 
-# Strongest first, so a merged mode string starts with the one that matters.
-LOCK_MODES = (
-    "AccessExclusiveLock", "ExclusiveLock", "ShareRowExclusiveLock", "ShareLock", "ShareUpdateExclusiveLock",
-    "RowExclusiveLock", "RowShareLock", "AccessShareLock",
-)
-
 
 def find_blockers(
     conn: psycopg.Connection, tables: Iterable[tuple[str, str]], *, long_transaction_s: float = 60
@@ -134,8 +129,7 @@ def find_blockers(
 def _mode_text(modes: set[str]) -> str | None:
     if not modes:
         return None
-    rank = {mode: i for i, mode in enumerate(LOCK_MODES)}
-    return ", ".join(sorted(modes, key=lambda m: (rank.get(m, len(LOCK_MODES)), m)))
+    return ", ".join(sorted(modes, key=lambda m: (rank(m), m)))
 
 
 def _one_line(query: str | None) -> str:

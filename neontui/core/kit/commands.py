@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from neontui.core.drizzle.layout import read_migrations
 from neontui.core.drizzle.project import Project
 from neontui.core.errors import JournalError
-from neontui.core.kit import json_commands
+from neontui.core.kit import json_commands, push_plan
 from neontui.core.kit.migrate_output import migrate_failure
 from neontui.core.kit.result import Answer, EventSink, KitResult
 from neontui.core.kit.session import Exited, KitSession, Prompt
@@ -90,6 +90,8 @@ def push(project: Project, *, args: Sequence[str] = (), url: str | None = None, 
     if uses_json(project):
         return json_commands.push(project, args=args, url=url, answer=answer, on_event=on_event, timeout=timeout)
     session = KitSession(project, "push", args, url=url, timeout=timeout).start()
+    if "--strict" in args and "--verbose" in args and "--force" not in args:  # the SQL comes with its question
+        answer, on_event = push_plan.with_statements(session, answer, on_event)
     code, _, aborted = run_session(session, answer, on_event)
     text = "\n".join(session.lines)
     errors = [line for line in session.lines if _PUSH_ERROR.search(line)]

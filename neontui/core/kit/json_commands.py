@@ -19,6 +19,7 @@ from neontui.core.errors import JournalError
 from neontui.core.kit.conflicts import describe, parse_conflicts, way_out
 from neontui.core.kit.hints import Question, describe_statement, dropped_entities, provisional, question_for
 from neontui.core.kit.json_output import MISSING_HINTS, NO_CHANGES, NO_ENVELOPE, OK, Envelope, run_json
+from neontui.core.kit.push_plan import CONFIRM_QUESTION, explain_statements
 from neontui.core.kit.result import Answer, EventSink, KitResult
 from neontui.core.kit.session import Exited, Line, Progress, Prompt
 from neontui.core.kit.versions import LINE_1
@@ -123,7 +124,7 @@ def push(project: Project, *, args: Sequence[str], url: str | None, answer: Answ
     passed = [a for a in args if a != "--strict"]
     done = resolve(project, "push", [*passed, "--explain"] if "--strict" in args else passed, url=url,
                    answer=answer, on_event=on_event, timeout=timeout)
-    if "--strict" in args and done.envelope.status == OK and not done.aborted:
+    if "--strict" in args and "--force" not in args and done.envelope.status == OK and not done.aborted:
         done = _confirm_then_push(project, passed, done, url=url, answer=answer, on_event=on_event, timeout=timeout)
     envelope = done.envelope
     result = _result("push", envelope, done)
@@ -148,9 +149,10 @@ def _confirm_then_push(project: Project, args: Sequence[str], plan: Resolved, *,
                        on_event: EventSink, timeout: float) -> Resolved:
     """--strict: the planned statements as a confirmation (0.31's choices), then the push with the same hints."""
     statements = plan.envelope.data.get("statements")
-    prompt = Prompt(question="Do you want to execute these statements?",
-                    choices=("No, abort", "Yes, I want to execute all statements"), selected=0,
-                    context=tuple(describe_statement(s) for s in statements or [] if isinstance(s, dict)))
+    sql = explain_statements(project, args, url=url, hints=plan.hints, timeout=timeout)
+    prompt = Prompt(question=CONFIRM_QUESTION, choices=("No, abort", "Yes, I want to execute all statements"),
+                    selected=0, statements=sql, context=() if sql else tuple(
+                        describe_statement(s) for s in statements or [] if isinstance(s, dict)))
     on_event(prompt)
     if answer(prompt) != 1:
         return Resolved(plan.envelope, plan.hints, prompt.question)

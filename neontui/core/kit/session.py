@@ -50,6 +50,7 @@ class Prompt:
     choices: tuple[str, ...]
     selected: int  # the choice the cursor is on (drizzle's default)
     context: tuple[str, ...] = ()  # lines drawn with the prompt (e.g. push's data-loss warnings)
+    statements: tuple[str, ...] = ()  # push: the SQL that a yes executes (kit/push_plan.py)
 
     @property
     def kind(self) -> str:

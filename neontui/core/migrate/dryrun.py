@@ -11,6 +11,7 @@ a 0.x ledger it could not upgrade, is refused as the real run refuses it.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,8 @@ from neontui.core.drizzle.pending import pending_entries
 from neontui.core.migrate.migrator import (
     MigrateOptions,
     MigrationFailed,
+    PlanReady,
+    StatementStarted,
     acquire_lock,
     check_runnable,
     ensure_ledger,
@@ -73,9 +76,11 @@ class DryRunReport:
 
 def dry_run(conn: psycopg.Connection, journal: Journal, schema: str, table: str, *,
             lock_timeout: str = DEFAULT_LOCK_TIMEOUT, statement_timeout: str = "0",
-            lock_wait: float = 10.0) -> DryRunReport:
+            lock_wait: float = 10.0, on_event: Callable[[object], None] | None = None) -> DryRunReport:
     """Run the pending batch inside a transaction and roll it back, whatever happens; the batch runs with
-    `lock_timeout` and `statement_timeout`, neontui's own reads with the session's catalog limits."""
+    `lock_timeout` and `statement_timeout`, neontui's own reads with the session's catalog limits. `on_event` gets
+    the migrator's PlanReady (the statements that will run) and a StatementStarted per statement, for progress."""
+    emit = on_event or (lambda _e: None)
     check_nul_bytes(journal.entries)  # before the lock: a file PostgreSQL cannot receive is refused, not run
     check_runnable(journal)
     started = time.monotonic()
@@ -94,6 +99,7 @@ def dry_run(conn: psycopg.Connection, journal: Journal, schema: str, table: str,
         batch = pending_entries(journal, ledger)  # read before the upgrade: pending_entries predicts it
         tags = [m.tag for m in batch]
         plan = build_plan(batch, server_version=conn.info.server_version)
+        emit(PlanReady(sum(len(step.statements) for step in plan.steps if step.transactional)))
         for step in plan.steps:
             for planned in step.statements:
                 entry = DryStatement(planned.tag, planned.index, planned.summary)
@@ -101,6 +107,7 @@ def dry_run(conn: psycopg.Connection, journal: Journal, schema: str, table: str,
                 if not step.transactional:
                     entry.skipped = "cannot run inside the dry-run transaction; a real run executes it as its own step"
                     continue
+                emit(StatementStarted(planned.tag, planned.index, planned.summary, True))
                 error = _run(conn, planned, entry)
                 if error is not None:
                     break

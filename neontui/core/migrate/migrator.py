@@ -51,6 +51,13 @@ DEFAULT_OPTIONS = MigrateOptions()
 # --- progress events (the console renders them; the CLI prints them) ------------------------------------------
 
 @dataclass(frozen=True)
+class PlanReady:
+    """The batch is planned, before its first statement: `total` statements will run (a progress bar's end)."""
+
+    total: int
+
+
+@dataclass(frozen=True)
 class StatementStarted:
     tag: str
     statement: int
@@ -72,7 +79,7 @@ class MigrationApplied:
     elapsed: float
 
 
-Event = StatementStarted | StatementFinished | MigrationApplied
+Event = PlanReady | StatementStarted | StatementFinished | MigrationApplied
 EventHandler = Callable[[Event], None]
 
 
@@ -340,6 +347,7 @@ def run(conn: psycopg.Connection, journal: Journal, schema: str, table: str,
         plan = build_plan(batch, per_migration=options.per_migration, server_version=version)
         runner = _Runner(conn, ledger, options, on_event or (lambda _e: None), with_name=journal.is_folders,
                          observer=observer)
+        runner.emit(PlanReady(plan.statement_count))
         for step in plan.steps:
             runner.step(step)
         return MigrateReport(runner.committed, plan, list(runner.timings.values()), time.monotonic() - started,

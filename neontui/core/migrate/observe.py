@@ -22,7 +22,7 @@ from typing import Any
 
 import psycopg
 
-from neontui.core.db.blockers import LOCK_MODES
+from neontui.core.db.lock_modes import rank
 from neontui.core.migrate.plan import PlannedStatement
 from neontui.core.sql.statements import touched_tables
 
@@ -48,10 +48,9 @@ SAMPLE_INTERVAL = 0.002  # seconds between two looks at the locks of a statement
 def strongest(locks: set[tuple[str, str]]) -> list[tuple[str, str]]:
     """One (relation, mode) per relation, its strongest mode: a statement that holds ACCESS EXCLUSIVE on a table
     also holding ACCESS SHARE on it says nothing more."""
-    rank = {mode: i for i, mode in enumerate(LOCK_MODES)}
     best: dict[str, str] = {}
     for relation, mode in locks:
-        if relation not in best or rank.get(mode, len(rank)) < rank.get(best[relation], len(rank)):
+        if relation not in best or rank(mode) < rank(best[relation]):
             best[relation] = mode
     return sorted(best.items())
 

@@ -20,7 +20,7 @@ from neontui.core.drizzle.journal import BREAKPOINT, Migration
 from neontui.core.errors import NeontuiError
 from neontui.core.sql import versions
 from neontui.core.sql.parse import SqlSyntaxError, parse
-from neontui.core.sql.statements import no_transaction
+from neontui.core.sql.statements import no_transaction, statement_summary
 
 # Only chunks mentioning one of these words can hold a statement the plan must treat specially; the rest are sent
 # verbatim without parsing (most chunks, and the fast path).
@@ -48,9 +48,7 @@ class PlannedStatement:
 
     @property
     def summary(self) -> str:
-        first = next((line.strip() for line in self.sql.splitlines() if line.strip() and
-                      not line.strip().startswith("--")), "")
-        return first if len(first) <= 100 else first[:99] + "…"
+        return statement_summary(self.sql)
 
 
 @dataclass

@@ -26,6 +26,12 @@ def line_column(text: str, offset: int, *, start: tuple[int, int] = (1, 1)) -> t
     return start[0], start[1] + offset
 
 
+def statement_summary(text: str, width: int = 100) -> str:
+    """A statement as one line in logs and lists: its first line that is not blank or a comment, cut to `width`."""
+    first = next((line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("--")), "")
+    return first if len(first) <= width else first[:width - 1] + "…"
+
+
 # Utility statements PostgreSQL refuses in a transaction block whatever their options.
 _NEVER_IN_TRANSACTION = frozenset({"CreatedbStmt", "DropdbStmt", "AlterSystemStmt", "CreateTableSpaceStmt",
                                    "DropTableSpaceStmt"})

@@ -60,3 +60,8 @@ def parse_version(text: str | int) -> int:
     if not major.isdigit() or (minor and not minor.isdigit()):
         raise ValueError(f"not a PostgreSQL version: {text!r}")
     return int(major) * 10000 + (int(minor) if minor else 0)
+
+
+def attach_partition_share_update_exclusive(v: int) -> bool:
+    """PG 12+: ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on the parent; before, ACCESS EXCLUSIVE."""
+    return v >= 120000

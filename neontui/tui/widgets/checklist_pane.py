@@ -135,7 +135,8 @@ class ChecklistPane(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("w", "why_locked", "Why locked")]
 
     DEFAULT_CSS = """
-    ChecklistPane { height: auto; max-height: 60%; border: round $primary-darken-2; }
+    /* at most half the column: on a short terminal the journal keeps the rows for the pending migrations */
+    ChecklistPane { height: auto; max-height: 50%; border: round $primary-darken-2; }
     ChecklistPane ChecklistItems { height: auto; max-height: 1fr; border: none; padding: 0; }
     ChecklistPane ChecklistItems:focus { border: none; }
     """

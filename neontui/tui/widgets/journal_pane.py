@@ -20,6 +20,9 @@ from neontui.core.safety import Finding
 HEADERS = ("#", "tag", "state", "find", "date (UTC)")
 GAP = 1  # spaces after each column but the last (cell_padding is 0 so that no column pays for two)
 MIN_TAG = 8
+# The state column's words where the state's name is long ("unlisted-file" would take the tag's room at 80
+# columns); the migration detail (`i`) and `neontui status` say the full name.
+COLUMN_WORDS = {"unlisted-file": "unlisted", "missing-file": "missing"}
 
 
 class JournalPane(DataTable):
@@ -34,7 +37,8 @@ class JournalPane(DataTable):
     JournalPane:focus { border: round $primary; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down"), Binding("k", "cursor_up", "Up"),
+        # j/k are in help, not the footer: its width goes to the actions (Batch, Help) at 120 columns.
+        Binding("j", "cursor_down", "Down", show=False), Binding("k", "cursor_up", "Up", show=False),
         # DataTable's home/end scroll sideways in a row cursor; here they go to the first and last migration.
         Binding("home", "scroll_top", "First", show=False), Binding("end", "scroll_bottom", "Last", show=False),
     ]
@@ -135,7 +139,7 @@ class JournalPane(DataTable):
 
 def state_text(state: State) -> str:
     """"→ pending": the symbol and the word, so that the state reads without colour and without a legend."""
-    return f"{STATE_SYMBOLS[state][0]} {state}"
+    return f"{STATE_SYMBOLS[state][0]} {COLUMN_WORDS.get(state, state)}"
 
 
 def row_key(m: MigrationStatus) -> str:

@@ -41,6 +41,34 @@ MAX_LINES = 10_000
 BATCH_LIMIT = 1_500  # one flush of 5,000 lines stalled frames ~70 ms (benchmarks/console.py); 1,500 ~25 ms
 FLUSH_INTERVAL = 0.05
 TITLE = "Log"
+BAR_CELLS = 12  # the progress bar's width at most; narrower when the pane is
+
+
+class RunProgress:
+    """A migrate's or dry run's progress: statements done of the plan's total, the one running, the time since the
+    run began. Fed by the migrator's PlanReady, StatementStarted and StatementFinished events."""
+
+    def __init__(self, total: int, since: float) -> None:
+        self.total, self.since = total, since
+        self.begun = self.done = 0
+        self.current = ""
+
+    def started(self, tag: str, statement: int, summary: str) -> None:
+        self.done = self.begun  # statements run one at a time: every one begun before this has finished
+        self.begun += 1
+        self.current = f"{tag} #{statement} {summary}"
+
+    def finished(self) -> None:
+        self.done = self.begun
+
+    def line(self, width: int) -> str:
+        """`3/10 ████░░░░ 1.2s · 0003_x #1 ALTER TABLE …`, cut to `width` cells: the count always shows, the bar
+        only where it leaves the statement room."""
+        cells = min(BAR_CELLS, width // 8) if width >= 40 else 0
+        filled = cells * self.done // self.total if self.total else cells
+        bar = f" {'█' * filled}{'░' * (cells - filled)}" if cells else ""
+        text = f"{self.done}/{self.total}{bar} {time.monotonic() - self.since:.1f}s · {self.current}"
+        return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
 
 
 def _clean_batch(raw: list[str]) -> list[str]:
@@ -239,7 +267,8 @@ class LogPane(Vertical):
     `begin_run("dry run")` titles the pane and writes a header line; `end_run(code)` writes the run's separator
     (exit code and duration) and keeps the title on the last run until the next one.
 
-    Bindings: `s` saves the transcript (next to the session transcript, with a notification), `/` opens a search
+    Bindings: `s` saves the whole (redacted) transcript to `save_dir` (the project's `.neontui/logs`; without one,
+    next to the session transcript) and notifies its path, `/` opens a search
     box (Enter jumps to the next matching line, Escape closes it), `n` / `N` jump to the next / previous match,
     `f` stops / resumes following new output (the subtitle says "paused" while it does not follow).
     """
@@ -315,6 +344,10 @@ class LogPane(Vertical):
         self._match_index: int | None = None
         self._progress_text = ""
         self._run: tuple[str, float] | None = None  # (title, monotonic start) of the run under way
+        self._bar: RunProgress | None = None  # a migrate's or dry run's statements, once its plan is announced
+        self._bar_shown = ""
+        # Where `s` saves the log: the app sets the project's `.neontui/logs` once it has loaded the project.
+        self.save_dir: Path | None = None
         self.border_title = TITLE
 
     # --- composition -------------------------------------------------------------------------------------
@@ -362,6 +395,8 @@ class LogPane(Vertical):
 
     def flush(self, limit: int = BATCH_LIMIT) -> int:
         """Move up to `limit` queued lines into the Log (one `write_lines`) and the transcript. Returns the count."""
+        if self._bar is not None:  # the elapsed time moves on while a statement runs
+            self._show_bar()
         raw = self._take(limit)
         if not raw:
             return 0
@@ -410,8 +445,19 @@ class LogPane(Vertical):
         return path
 
     def default_save_path(self) -> Path:
-        folder = self.transcript_path.parent if self.transcript_path is not None else logs_dir()
-        return folder / f"saved-{time.strftime('%Y%m%d-%H%M%S')}.log"
+        """`<project>/.neontui/logs/console-<UTC stamp>.log` once a project is loaded, else next to the transcript
+        (`saved-<UTC stamp>.log`); a second save in the same second gets `-2`, `-3`, … rather than overwrite."""
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        if self.save_dir is not None:
+            folder, name = self.save_dir, f"console-{stamp}"
+        else:
+            folder, name = (self.transcript_path.parent if self.transcript_path is not None else logs_dir(),
+                            f"saved-{stamp}")
+        path, n = folder / f"{name}.log", 1
+        while path.exists():
+            n += 1
+            path = folder / f"{name}-{n}.log"
+        return path
 
     def action_save(self) -> None:
         try:
@@ -434,6 +480,7 @@ class LogPane(Vertical):
     def begin_run(self, title: str) -> None:
         """A run starts: the border names it ("drizzle-kit generate", "dry run") and the log gets a header."""
         self._run = (title, time.monotonic())
+        self._bar = None
         self.border_title = f"{TITLE} · {title} · running"
         self.post_line(f"── {title} ──")
 
@@ -443,6 +490,9 @@ class LogPane(Vertical):
             return
         title, started = self._run
         self._run = None
+        if self._bar is not None:  # the progress bar goes with the run
+            self._bar = None
+            self.clear_progress()
         elapsed = time.monotonic() - started
         mark = "✓" if code == 0 else "✗"
         self.border_title = f"{TITLE} · {title} · {mark} exit {code}"
@@ -465,9 +515,36 @@ class LogPane(Vertical):
         self._progress_text = text
         self.query_one("#progress", Static).update(text)
 
+    def _show_bar(self) -> None:
+        """The progress bar on the progress line (not while a search result is shown there)."""
+        if self._bar is None or self.has_class("-searching"):
+            return
+        width = self.query_one("#progress", Static).content_region.width or 40
+        text = display_text(self._bar.line(width))
+        if text != self._bar_shown:
+            self._bar_shown = text
+            self.show_progress(text)
+
+    def _track(self, event: object) -> bool:
+        """Feed the progress bar from a migrator event; True when the event was only progress (no log line)."""
+        from neontui.core.actions.events import PlanReady, StatementFinished, StatementStarted
+
+        if isinstance(event, PlanReady):
+            self._bar = RunProgress(event.total, self._run[1] if self._run is not None else time.monotonic())
+        elif self._bar is None:
+            return False
+        elif isinstance(event, StatementStarted):
+            self._bar.started(event.tag, event.statement, event.summary)
+        elif isinstance(event, StatementFinished):
+            self._bar.finished()
+        else:
+            return False
+        self._show_bar()
+        return isinstance(event, PlanReady | StatementStarted)
+
     def clear_progress(self) -> None:
         progress = self.query_one("#progress", Static)
-        self._progress_text = ""
+        self._progress_text = self._bar_shown = ""
         progress.update("")
         progress.remove_class("-active")
 
@@ -482,6 +559,8 @@ class LogPane(Vertical):
         # Imported here: the event modules pull in the database driver, which the first frame must not wait for.
         from neontui.core.actions.events import Exited, Line, Progress, Prompt, StatementStarted
 
+        if self._track(event):  # a migrate's progress bar (its finished statements still get their line below)
+            return
         if isinstance(event, Line):
             self.post_line(event.text)
         elif isinstance(event, Progress):

@@ -119,7 +119,7 @@ def test_doctor_reports_each_prerequisite(tmp_path, database_url):
 
 
 def test_demo_creates_sample_with_applied_and_risky_pending_migrations(tmp_path):
-    result = neontui("demo", "--dir", str(tmp_path / "demo"), "--json")
+    result = neontui("demo", "--dir", str(tmp_path / "demo"), "--json", "--no-install")  # npm: test_demo_install
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     assert [(m["tag"], m["state"]) for m in doc["migrations"]] == [

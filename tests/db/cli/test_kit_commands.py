@@ -54,7 +54,7 @@ def test_generate_and_push_are_audited_in_the_configured_log(drizzle_project: Pa
     (drizzle_project / "neontui.toml").write_text(AUDIT_TOML)
     generated = neontui("generate", str(drizzle_project), "--custom", "--name", "by_hand")
     assert generated.returncode == 0, generated.stdout + generated.stderr
-    pushed = neontui("push", str(drizzle_project), url=database_url, state=tmp_path)
+    pushed = neontui("push", str(drizzle_project), "--yes", url=database_url, state=tmp_path)  # no terminal
     assert pushed.returncode == 0 and "changes applied" in pushed.stdout, pushed.stdout + pushed.stderr
     shown = neontui("audit", str(drizzle_project), "--json")
     log = json.loads(shown.stdout)

@@ -14,7 +14,7 @@ from neontui.core.drizzle.ledger import DEFAULT_SCHEMA, DEFAULT_TABLE
 from neontui.core.migrate.dryrun import DryRunReport, dry_run
 from neontui.core.migrate.migrator import run
 from tests.factories import sql_project
-from tests.helpers import ledger_rows
+from tests.helpers import ledger_rows, table_columns
 
 B = "--> statement-breakpoint\n"
 INIT = b'CREATE TABLE "users" ("id" integer, "legacy" text);'
@@ -25,10 +25,6 @@ def dry(root: Path, url: str) -> DryRunReport:
         return dry_run(conn, read_journal(root / "drizzle"), DEFAULT_SCHEMA, DEFAULT_TABLE)
 
 
-def columns(url: str, table: str = "users") -> list[str]:
-    with psycopg.connect(url) as conn:
-        return [c for (c,) in conn.execute("select column_name from information_schema.columns "
-                                           "where table_name = %s order by ordinal_position", (table,))]
 
 
 @pytest.fixture
@@ -52,7 +48,7 @@ def test_reports_locks_rows_and_rewrites_and_leaves_nothing(project: Path, datab
     assert update.rows == 2 and ("users", "RowExclusiveLock") in update.locks
     assert retype.rewritten == ['"public"."users"']  # a type change rewrites the table
     assert report.to_json()["rolled_back"] is True
-    assert ledger_rows(database_url) == before and columns(database_url) == ["id", "legacy"]
+    assert ledger_rows(database_url) == before and table_columns(database_url) == ["id", "legacy"]
     with psycopg.connect(database_url) as conn:
         assert conn.execute("select legacy from users order by id").fetchall() == [("a",), ("b",)]
 
@@ -67,7 +63,7 @@ def test_the_first_error_ends_it_and_a_real_run_can_follow(tmp_path: Path, datab
     assert not report.ok and report.error is not None
     assert (report.error.tag, report.error.statement, report.error.sqlstate) == ("0001_bad", 1, "42703")
     assert [s.statement for s in report.statements] == [0, 1]  # nothing after the error ran
-    assert columns(database_url) == ["id", "legacy"] and len(ledger_rows(database_url)) == 1
+    assert table_columns(database_url) == ["id", "legacy"] and len(ledger_rows(database_url)) == 1
     (root / "drizzle" / "0001_bad.sql").write_text('ALTER TABLE "users" ADD COLUMN "email" text;')
     with connect(database_url) as conn:  # the dry run released the advisory lock
         assert run(conn, read_journal(root / "drizzle"), DEFAULT_SCHEMA, DEFAULT_TABLE).applied == ["0001_bad"]

@@ -20,6 +20,7 @@ from neontui.core.migrate.migrator import (
     MigrationFailed,
     MigrationLocked,
     PendingChanged,
+    PlanReady,
     StatementFinished,
     StatementStarted,
     migrate,
@@ -113,7 +114,8 @@ def test_concurrently_and_commit_files_apply_with_rows_for_completed_migrations(
     assert (error.tag, error.statement, error.sqlstate) == ("0001_b", 2, "23505")
     assert error.committed == ["0000_a"] and "invalid index left behind: a_x" in error.message
     assert ledger(database_url) == [(journal.entries[0].hash, 1000)]  # 0001_b did not complete: no row
-    assert [type(e) for e in events[:2]] == [StatementStarted, StatementFinished]
+    assert events[0] == PlanReady(build_plan(journal.entries).statement_count)  # a progress bar's total first
+    assert [type(e) for e in events[1:3]] == [StatementStarted, StatementFinished]
     assert [e.tag for e in events if isinstance(e, MigrationApplied)] == ["0000_a"]
     assert scalar(database_url, "select count(*) from pg_index where indexrelid = 'a_idx'::regclass "
                                 "and indisvalid") == 1

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from neontui.core.drizzle.journal import Migration
+    from neontui.core.drizzle.status import MigrationStatus, Problem
+    from neontui.core.migrate.dryrun import DryRunReport
     from neontui.core.migrate.observe import ObservedStatement
     from neontui.core.safety.model import Finding
 
@@ -125,3 +127,56 @@ def shorten_middle(text: str, width: int) -> str:
         return "…"[:width]
     head = width // 2
     return text[:head] + "…" + text[len(text) - (width - 1 - head):]
+
+
+# What each state means, in words (core/drizzle/status.py decides the state; this only says what it means).
+STATE_MEANINGS: dict[str, str] = {
+    "applied": "the ledger records it with the same hash",
+    "pending": "not in the ledger yet: drizzle would run it next",
+    "edited": "applied, but the file changed since: its hash differs from the ledger's, and drizzle will not run it "
+              "again",
+    "skipped": "not in the ledger, yet older than the ledger's newest row: drizzle 0.x will never run it",
+    "missing-file": "listed, but its migration file does not exist: drizzle-kit migrate fails before applying "
+                    "anything",
+    "ledger-only": "a ledger row that matches no local migration",
+    "unlisted-file": "a .sql file that nothing lists: drizzle never runs it",
+}
+
+
+def state_explanation(m: MigrationStatus, problems: Sequence[Problem], would_run_next: Sequence[str]) -> list[str]:
+    """Why a migration is in its state, in words: the state's meaning, its place in the batch, the two hashes of
+    an edited one with the ledger row, then the notes and problems that compute_status gave it (not re-derived)."""
+    state = str(m.state)
+    lines = [f"{STATE_SYMBOLS[state][0]} {state}: {STATE_MEANINGS[state]}"]
+    if m.tag is not None and m.tag in would_run_next:
+        lines.append(f"runs {would_run_next.index(m.tag) + 1} of {len(would_run_next)} in the pending batch")
+    if state == "edited":
+        lines.append(f"file sha256 {(m.hash or '')[:12]} ≠ ledger hash {(m.ledger_hash or '')[:12]} "
+                     f"(ledger row id {m.ledger_id})")
+    lines.extend(f"· {note}" for note in m.notes)
+    row = f"ledger row id {m.ledger_id} "  # a ledger-only problem names its row, not a tag
+    own = [p for p in problems if (p.tag is not None and p.tag == m.tag) or
+           (p.code == "ledger-only" and m.ledger_id is not None and p.message.startswith(row))]
+    lines.extend(f"✗ {p.code}: {p.message}" for p in own)
+    return lines
+
+
+def dry_run_lines(dry: DryRunReport) -> list[str]:
+    """A dry run's report after it ran: per statement its duration, the locks it took, the tables it rewrote and
+    the rows it touched (or why it did not run). `neontui migrate --dry-run` prints these (then the first error),
+    and the console writes them to its log (then its ✗ line)."""
+    lines = [f"dry run (rolled back; it took real locks with lock_timeout {dry.lock_timeout}):"]
+    for s in dry.statements:
+        where = f"  {s.tag} #{s.statement}"
+        if s.skipped:
+            lines.append(f"{where}  skipped: {s.skipped}")
+        elif s.elapsed is None:
+            continue
+        elif dry.error is not None and s is dry.statements[-1]:
+            lines.append(f"{where}  {s.elapsed:.3f}s  FAILED")
+        else:
+            locks = ", ".join(f"{mode} on {rel}" for rel, mode in s.locks) or "no new locks"
+            rewritten = f"; REWRITES {', '.join(s.rewritten)}" if s.rewritten else ""
+            rows = f"; {s.rows} row(s)" if s.rows is not None else ""
+            lines.append(f"{where}  {s.elapsed:.3f}s  {locks}{rewritten}{rows}")
+    return lines
