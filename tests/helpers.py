@@ -5,6 +5,7 @@ from here, never from each other."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -157,11 +158,24 @@ class SilentServer:
             client.close()
 
 
+SETTLE_TIMEOUT = 120.0  # the slowest console worker here (a drizzle-kit run) ends well within it; past it, a hang
+
+
 async def settle(app: App[object], pilot: Pilot[object]) -> None:
     """Let the console finish what it started: workers done and their messages handled (a worker's result may
-    start another worker, hence a few rounds)."""
+    start another worker, hence a few rounds). Bounded: a worker still waiting for an answer after SETTLE_TIMEOUT
+    fails the test, naming the screen, instead of hanging the suite."""
+    from textual.screen import ModalScreen
+
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        try:
+            await asyncio.wait_for(app.workers.wait_for_complete(), SETTLE_TIMEOUT)
+        except TimeoutError:
+            screen = app.screen
+            if isinstance(screen, ModalScreen):  # a question nobody answers: dismiss it, or the app never ends
+                screen.dismiss(None)
+            raise AssertionError(f"the console's workers did not finish within {SETTLE_TIMEOUT:.0f} s; on screen: "
+                                 f"{type(screen).__name__}") from None
         await pilot.pause()
 
 

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psycopg
@@ -14,8 +15,9 @@ import pytest
 
 from neontui.core.drizzle.project import load_project
 from neontui.core.errors import ConfigError
+from neontui.core.kit import session as session_module
 from neontui.core.kit.commands import generate, push
-from neontui.core.kit.session import KitSession, Prompt, find_choice
+from neontui.core.kit.session import ENTER, QUIET, KitSession, Prompt, find_choice
 from tests.drizzle_project import write_project
 from tests.helpers import SECRET, secret_url, wait_until
 
@@ -49,6 +51,26 @@ def test_rename_answered_through_the_prompt_event(app):
     assert result.ok and result.created == ["0001_rename"]
     assert result.statements["0001_rename"] == ['ALTER TABLE "users" RENAME COLUMN "full_name" TO "display_name";']
     assert "neontui migrate" in result.next_step
+
+
+def test_a_slow_enter_after_the_arrow_keys_is_not_asked_as_a_second_question(app, monkeypatch):
+    """Under load the kit redraws the prompt after the arrow keys and reads Enter later than QUIET: that redraw is
+    the question already answered, not a new one (CI once saw push's confirmation dialog come back after `y`)."""
+    write = os.write
+
+    def slow_enter(fd: int, data: bytes) -> int:
+        if len(data) > len(ENTER) and data.endswith(ENTER):  # the arrow keys now, Enter after a pause
+            write(fd, data[:-len(ENTER)])
+            time.sleep(QUIET * 4)
+            return write(fd, ENTER)
+        return write(fd, data)
+
+    monkeypatch.setattr(session_module.os, "write", slow_enter)
+    (app.config.root / "schema.ts").write_text(USERS % "displayName: text('display_name')")
+    events: list = []
+    result = generate(app, name="rename", answer=lambda p: find_choice(p, r"^~ full_name"), on_event=collect(events))
+    assert [p.kind for p in events if isinstance(p, Prompt)] == ["rename"]
+    assert result.statements["0001_rename"] == ['ALTER TABLE "users" RENAME COLUMN "full_name" TO "display_name";']
 
 
 def test_create_answer_drops_and_adds(app):

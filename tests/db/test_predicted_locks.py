@@ -71,6 +71,7 @@ CASES = [
     'SELECT * FROM parent',
     'ALTER TABLE child ADD CONSTRAINT child_parent_fk FOREIGN KEY (parent_id) REFERENCES parent (id) NOT VALID',
     'DROP VIEW IF EXISTS missing_view; DROP MATERIALIZED VIEW counts',
+    'WITH moved AS (DELETE FROM child RETURNING id) INSERT INTO other (id) SELECT id FROM moved',
 ]
 
 
@@ -161,4 +162,8 @@ def test_what_each_mode_blocks_reads_like_the_conflict_table() -> None:
     assert strongest_mode(["RowExclusiveLock", "ShareLock", "AccessShareLock"]) == "ShareLock"
     attach = "ALTER TABLE m ATTACH PARTITION m1 FOR VALUES IN (1)"
     assert [lock.mode for lock in predicted_locks(attach, 110000)] == ["AccessExclusiveLock", "AccessExclusiveLock"]
+    with_query = "WITH moved AS (DELETE FROM child RETURNING id) INSERT INTO other (id) SELECT id FROM moved"
+    assert {lock.name for lock in predicted_locks(with_query)} == {"child", "other"}  # "moved" is no table
+    assert touched_tables([with_query]) == {("public", "child"), ("public", "other")}
+    assert touched_tables(["WITH t AS (SELECT 1) SELECT * FROM app.t"]) == {("app", "t")}  # qualified: a table
     assert predicted_locks("SELECT FROM") == [] and predicted_locks("CREATE TABLE t (id int)") == []

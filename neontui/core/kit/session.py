@@ -103,6 +103,9 @@ class KitSession:
         self._proc: subprocess.Popen[bytes] | None = None
         self._fd: int | None = None
         self._prompt: Prompt | None = None
+        # Set by answer() until the kit shows its cursor again: the arrow keys make it redraw the prompt it was
+        # asked, and a slow Enter must not turn that redraw into a second question.
+        self._answered = False
         self._cancelled = False
         self._started = 0.0
         self.lines: list[str] = []  # every output line, cleaned: for after-run analysis
@@ -141,7 +144,7 @@ class KitSession:
         if not 0 <= choice < len(prompt.choices):
             raise RunnerError(f"choice {choice} is not one of the {len(prompt.choices)} choices")
         step = DOWN if choice > prompt.selected else UP
-        self._prompt = None
+        self._answered, self._prompt = True, None
         os.write(self._fd, step * abs(choice - prompt.selected) + ENTER)
 
     def cancel(self) -> None:
@@ -223,6 +226,7 @@ class KitSession:
 
     def _end_prompt(self, screen: _Screen, before: str) -> None:
         """The cursor is shown again: the prompt was answered; a block that was no prompt is output after all."""
+        self._answered = False
         if not any(line.lstrip().startswith(SELECTED) for line in screen.prompt_block):
             for line in screen.prompt_block:
                 self._emit_line(line)
@@ -244,7 +248,7 @@ class KitSession:
         screen.partial, screen.prompt_block = "", []
 
     def _maybe_prompt(self, screen: _Screen) -> None:
-        if not screen.in_prompt or self._prompt is not None:
+        if not screen.in_prompt or self._prompt is not None or self._answered:
             return
         block = [*screen.prompt_block, _clean(screen.partial.split(SPINNER_REDRAW)[-1])]
         prompt = parse_prompt(block) or parse_prompt([*self._recent, *block])

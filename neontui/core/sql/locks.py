@@ -15,7 +15,7 @@ from typing import Any
 from neontui.core.db.lock_modes import LOCK_MODES, rank
 from neontui.core.sql import versions
 from neontui.core.sql.parse import SqlSyntaxError, parse
-from neontui.core.sql.statements import DEFAULT_SCHEMA
+from neontui.core.sql.statements import DEFAULT_SCHEMA, cte_names, range_var_key
 
 ACCESS_EXCLUSIVE, EXCLUSIVE, SHARE_ROW_EXCLUSIVE, SHARE, SHARE_UPDATE_EXCLUSIVE, ROW_EXCLUSIVE, ROW_SHARE, \
     ACCESS_SHARE = LOCK_MODES
@@ -78,8 +78,9 @@ def predicted_locks(text: str, server_version: int = 150000, foreign_keys: Forei
 
 
 def _key(range_var: dict[str, Any]) -> Key:
-    schema = range_var.get("schemaname")
-    return (schema if isinstance(schema, str) and schema else DEFAULT_SCHEMA, range_var["relname"])
+    key = range_var_key(range_var)
+    assert key is not None  # without WITH names to leave out, every RangeVar names a table
+    return key
 
 
 def _statement_locks(node_type: str, node: dict[str, Any], server_version: int,
@@ -87,9 +88,11 @@ def _statement_locks(node_type: str, node: dict[str, Any], server_version: int,
     """The statement's own locks first; then ACCESS SHARE on every other relation it reads (subqueries, FROM)."""
     own = list(_own_locks(node_type, node, server_version))
     own += [(ref, ACCESS_EXCLUSIVE) for ref in _dropped_references(node_type, node, foreign_keys)]
+    own += [(key, ROW_EXCLUSIVE) for key in _nested_writes(node)]
     yield from own
     named = {key for key, _ in own} | _subjects(node_type, node)
-    for key in _range_vars(node):
+    ctes = cte_names(node)
+    for key in _range_vars(node, ctes):
         if key not in named:
             yield key, ACCESS_SHARE
 
@@ -122,6 +125,18 @@ def _alter_table(node: dict[str, Any], server_version: int) -> Iterator[tuple[Ke
             yield table, _ALTER_WEAKER.get(subtype, ACCESS_EXCLUSIVE)
         yield from ((key, SHARE_ROW_EXCLUSIVE) for key in _referenced(cmd))
         yield from _partition(subtype, cmd.get("def", {}).get("PartitionCmd", {}))
+
+
+def _nested_writes(node: Any) -> Iterator[Key]:
+    """The tables an INSERT, UPDATE, DELETE or MERGE inside a WITH query writes (ROW EXCLUSIVE, like a top one)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in _DML_TARGET and isinstance(value, dict) and value.get("relation"):
+                yield _key(value["relation"])
+            yield from _nested_writes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _nested_writes(value)
 
 
 def _dropped_references(node_type: str, node: dict[str, Any], foreign_keys: ForeignKeys) -> Iterator[Key]:
@@ -270,12 +285,12 @@ def _subjects(node_type: str, node: dict[str, Any]) -> set[Key]:
     return {_key(into["rel"])} if into else set()
 
 
-def _range_vars(node: Any) -> Iterator[Key]:
+def _range_vars(node: Any, ctes: frozenset[str]) -> Iterator[Key]:
     if isinstance(node, dict):
-        if isinstance(node.get("relname"), str):
-            yield _key(node)
+        if isinstance(node.get("relname"), str) and (key := range_var_key(node, ctes)) is not None:
+            yield key
         for value in node.values():
-            yield from _range_vars(value)
+            yield from _range_vars(value, ctes)
     elif isinstance(node, list):
         for value in node:
-            yield from _range_vars(value)
+            yield from _range_vars(value, ctes)

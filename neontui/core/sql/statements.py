@@ -59,7 +59,8 @@ def touched_tables(statements: Iterable[str]) -> set[tuple[str, str]]:
 
     From pglast's JSON parse tree: every RangeVar (FROM, ALTER TABLE, CREATE INDEX ON, REFERENCES, TRUNCATE…) plus
     the relations of DROP TABLE/VIEW. Text that does not parse is skipped, and so are DO blocks and function bodies
-    (their SQL is a string). Names of CTEs and of tables the SQL creates are included: harmless, nothing locks them.
+    (their SQL is a string). A WITH query's name is not a table (an unqualified reference to it is left out); the
+    names of tables the SQL creates are included: harmless, nothing locks them.
     """
     found: set[tuple[str, str]] = set()
     for text in statements:
@@ -67,24 +68,48 @@ def touched_tables(statements: Iterable[str]) -> set[tuple[str, str]]:
             tree = parse(text)
         except SqlSyntaxError:
             continue
-        found.update(_relations(tree))
+        found.update(_relations(tree, cte_names(tree)))
     return found
 
 
-def _relations(node: Any) -> Iterator[tuple[str, str]]:
+def cte_names(tree: Any) -> frozenset[str]:
+    """The names of every WITH query in a parse tree (`WITH inserted AS (…)`): unqualified, they are not tables."""
+    found: set[str] = set()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            cte = node.get("CommonTableExpr")
+            if isinstance(cte, dict) and isinstance(cte.get("ctename"), str):
+                found.add(cte["ctename"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return frozenset(found)
+
+
+def range_var_key(node: dict[str, Any], ctes: frozenset[str] = frozenset()) -> tuple[str, str] | None:
+    """(schema, table) a RangeVar names (unqualified: "public"); None for an unqualified WITH query's name."""
+    schema = node.get("schemaname")
+    if not (isinstance(schema, str) and schema) and node["relname"] in ctes:
+        return None
+    return (schema if isinstance(schema, str) and schema else DEFAULT_SCHEMA, node["relname"])
+
+
+def _relations(node: Any, ctes: frozenset[str]) -> Iterator[tuple[str, str]]:
     if isinstance(node, dict):
-        relname = node.get("relname")
-        if isinstance(relname, str):  # a RangeVar, wrapped ({"RangeVar": {…}}) or not (as a typed field)
-            schema = node.get("schemaname")
-            yield (schema if isinstance(schema, str) and schema else DEFAULT_SCHEMA, relname)
+        if isinstance(node.get("relname"), str):  # a RangeVar, wrapped ({"RangeVar": {…}}) or not (as a typed field)
+            key = range_var_key(node, ctes)
+            if key is not None:
+                yield key
         drop = node.get("DropStmt")
         if isinstance(drop, dict) and drop.get("removeType") in _DROP_RELATION_TYPES:
             yield from _dropped(drop.get("objects", []))
         for value in node.values():
-            yield from _relations(value)
+            yield from _relations(value, ctes)
     elif isinstance(node, list):
         for value in node:
-            yield from _relations(value)
+            yield from _relations(value, ctes)
 
 
 def _dropped(objects: Any) -> Iterator[tuple[str, str]]:
