@@ -288,14 +288,10 @@ class NeontuiApp(LayoutActions, RunActions, BackupActions):  # BackupActions ove
             log.end_run(int(outcome.exit_code))
             self._locked("Refused", outcome.decision.reasons)
             return
-        failure = outcome.error or (outcome.dry.error if outcome.dry is not None else None)
-        self.after_run(outcome)  # the dry run's statements; the journal on the failed migration
+        failure = outcome.failure
+        self.after_run(outcome)  # the dry run's statements; the journal and the SQL pane on the failing statement
         if failure is not None:
             log.post_line(f"✗ {failure.one_line()}")
-            from neontui.core.actions.events import MigrationFailed  # loaded already: the run used it
-
-            if isinstance(failure, MigrationFailed) and failure.line:  # the failed statement's place in its file
-                self.query_one("#sql", SqlPane).highlight_error(failure.tag, failure.line)
             self.push_screen(ErrorDialog(failure.one_line()))
         elif outcome.dry is not None:
             log.post_line("✓ dry run passed; everything was rolled back")

@@ -61,10 +61,11 @@ class RunActions(App[int]):
 
         if outcome.dry is not None and outcome.dry.statements:
             self.query_one("#log", LogPane).post_lines(dry_run_lines(outcome.dry))
-        failure = outcome.error or (outcome.dry.error if outcome.dry is not None else None)
+        failure = outcome.failure
         self._failed_at = None
-        if isinstance(failure, MigrationFailed) and failure.line:
+        if isinstance(failure, MigrationFailed) and failure.line:  # the failed statement's place in its file
             self._failed_at = (failure.tag, failure.line)
+            self.query_one("#sql", SqlPane).highlight_error(*self._failed_at)
             journal = self.query_one("#journal", JournalPane)
             if failure.tag in journal.rows:  # the highlight shows its SQL; show_failed marks the line again
                 journal.move_cursor(row=journal.get_row_index(failure.tag))

@@ -72,6 +72,11 @@ class Outcome:
         return point.restore_commands(branch=self.backup.branch_id, project_id=self.backup.project_id)
 
     @property
+    def failure(self) -> NeontuiError | None:
+        """What went wrong: the run's error, or the dry run's first error (a dry run reports, it does not raise)."""
+        return self.error or (self.dry.error if self.dry is not None else None)
+
+    @property
     def exit_code(self) -> ExitCode:
         code = gated_exit_code(self.decision, self.error)
         if code is not None:
@@ -230,7 +235,7 @@ def _drizzle_kit(gate: Gate, url: str, outcome: Outcome, approved: list[str], lo
 
 
 def _audit(gate: Gate, outcome: Outcome, result: str, started: float) -> None:
-    failure = outcome.error or (outcome.dry.error if outcome.dry is not None else None)
+    failure = outcome.failure
     error = failure.one_line() if failure else None
     if not outcome.decision.allowed:
         error = "; ".join(outcome.decision.reasons)
