@@ -13,17 +13,27 @@ from neontui.core.errors import ExitCode, UsageError
 
 def flags(sub: Subparsers) -> None:
     lint = sub.add_parser("lint", help="review migration SQL for data loss, blocking locks, rewrites and breakage",
-                          description="With no PATHS, reviews the project's pending migrations (needs the database). "
-                                      "PATHS are .sql files or migrations folders, reviewed as one run in order. "
-                                      "Exit code 1 when an error-severity finding is present (or a warning, with "
-                                      "--fail-on warning).")
+                          description="With no PATHS, reviews the project's pending migrations against its "
+                                      "database. A migrations folder (or files in one) is reviewed migration by "
+                                      "migration, each against the schema before it (drizzle's snapshots and the "
+                                      "earlier migrations: no database needed); with --url, PATHS are one run "
+                                      "against that database's schema. --since/--after review only the newer "
+                                      "migrations. Exit code 1 when an error-severity finding is present (or a "
+                                      "warning, with --fail-on warning).")
     lint.add_argument("paths", nargs="*", type=Path, metavar="PATHS")
     lint.add_argument("--pending", action="store_true", help="review the pending migrations of the project")
     lint.add_argument("--project", type=Path, default=Path("."), help="the Drizzle project (default: .)")
     lint.add_argument("--config", type=Path, help="path of drizzle.config.*")
     lint.add_argument("--out", help="migrations folder, overriding the config's `out`")
-    lint.add_argument("--url", help="database URL, overriding the config's")
-    lint.add_argument("--format", choices=("text", "json", "github"), default="text")
+    lint.add_argument("--url", help="database URL, overriding the config's; with PATHS, review them against its schema")
+    newer = lint.add_mutually_exclusive_group()
+    newer.add_argument("--since", metavar="REF", help="review only the migrations added since the git ref REF (e.g. "
+                                                      "origin/main), each against the schema before it")
+    newer.add_argument("--after", metavar="TAG", help="review only the migrations after TAG, each against the "
+                                                      "schema before it")
+    lint.add_argument("--format", choices=("text", "json", "github", "sarif", "markdown"), default="text",
+                      help="github: workflow annotations; sarif: SARIF 2.1.0 for code scanning; markdown: a "
+                           "pull-request comment")
     lint.add_argument("--pg-version", help="server version for version-dependent rules (default: the connected "
                                            "server's, else the newest)")
     lint.add_argument("--mode", choices=("transaction", "planned", "autocommit"), default="transaction",
@@ -37,7 +47,7 @@ def flags(sub: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> ExitCode:
     from neontui.cli.lint_output import display_path, render
-    from neontui.core.actions.lint import lint
+    from neontui.core.actions.lint import Newer, lint
     from neontui.core.safety import RunMode, Severity
     from neontui.core.sql.versions import parse_version
 
@@ -47,13 +57,20 @@ def run(args: argparse.Namespace) -> ExitCode:
             pg_version = parse_version(args.pg_version)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+    newer = Newer(args.since, args.after) if args.since or args.after else None
+    if newer is not None and args.pending:
+        raise UsageError("--pending reviews what the database has not applied; --since/--after choose migrations "
+                         "from the folder: use one or the other")
     loaded = None if args.paths and not args.pending else project.load(args.project, args)
+    deadline = project.connect_deadline(loaded) if loaded is not None or args.url else None
     linted = lint(args.paths if loaded is None else loaded, mode=RunMode(args.mode), pg_version=pg_version,
-                  enable=args.enable, advisory=args.advisory,
-                  deadline=None if loaded is None else project.connect_deadline(loaded))
+                  enable=args.enable, advisory=args.advisory, deadline=deadline,
+                  url=args.url if loaded is None else None, newer=newer)
+    if linted.selected_nothing:
+        print(f"neontui lint: {linted.selected_nothing} to review", file=sys.stderr)
     review, sources = linted.review, linted.sources
     paths = {s.tag: display_path(s.path) if s.path else s.tag for s in sources}
-    render(review, paths, args.format, sys.stdout, show_info=args.advisory)
+    render(review, paths, args.format, sys.stdout, show_info=args.advisory, sources=sources)
     live = [f for f in review.findings if not f.suppressed]
     failing = {Severity.ERROR} | ({Severity.WARNING} if args.fail_on == "warning" else set())
     return ExitCode.PENDING if any(f.severity in failing for f in live) else ExitCode.OK

@@ -20,8 +20,9 @@ def load(start: Path, args: argparse.Namespace) -> Project:
     return load_project(start, config=args.config, out=getattr(args, "out", None), url=getattr(args, "url", None))
 
 
-def connect_deadline(project: Project) -> float:
-    """How long connecting may take, from NEONTUI_CONNECT_TIMEOUT or the project's neontui.toml."""
+def connect_deadline(project: Project | None) -> float:
+    """How long connecting may take, from NEONTUI_CONNECT_TIMEOUT or the neontui.toml of the project (None: of the
+    current directory)."""
     from neontui.core.gate.settings import load_settings
 
-    return load_settings(project.config.root).connect_deadline()
+    return load_settings(project.config.root if project else Path.cwd()).connect_deadline()

@@ -1,3 +1,2 @@
 -- expect: add-column-volatile-default@0
--- known-miss: add-column-volatile-default@0
 ALTER TABLE "links" ADD COLUMN "slug" text DEFAULT make_random_slug() NOT NULL;

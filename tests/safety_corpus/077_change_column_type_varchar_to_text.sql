@@ -1,3 +1,3 @@
 -- expect: (none)
--- column: public.users.name varchar(50)
+-- before: CREATE TABLE "users" ("name" varchar(50));
 ALTER TABLE "users" ALTER COLUMN "name" SET DATA TYPE text;

@@ -1,3 +1,3 @@
 -- expect: change-column-type@0
--- column: public.users.name varchar(200)
+-- before: CREATE TABLE "users" ("name" varchar(200));
 ALTER TABLE "users" ALTER COLUMN "name" SET DATA TYPE varchar(50);

@@ -1,3 +1,3 @@
 -- expect: change-column-type@0
--- column: public.users.age text
+-- before: CREATE TABLE "users" ("age" text);
 ALTER TABLE "users" ALTER COLUMN "age" SET DATA TYPE integer USING "age"::integer;

@@ -1,3 +1,3 @@
 -- expect: (none)
--- column: public.events.at timestamp
+-- before: CREATE TABLE "events" ("at" timestamp);
 ALTER TABLE "events" ALTER COLUMN "at" SET DATA TYPE timestamp with time zone;

@@ -18,7 +18,7 @@ from neontui.core.gate.checklist import Checklist, ChecklistStore, pending_key
 from neontui.core.gate.environment import Environment, classify, same_target
 from neontui.core.gate.known_servers import KnownServers
 from neontui.core.gate.neon_target import NeonTarget, neon_target
-from neontui.core.gate.pending import Pending, pending_sources, with_column_types
+from neontui.core.gate.pending import Pending, pending_sources, with_schema
 from neontui.core.gate.policy import Action, Decision, decide
 from neontui.core.gate.settings import Settings, Target, load_settings
 from neontui.core.safety import Review, RunMode, analyze
@@ -96,7 +96,7 @@ def open_gate(project: Project, *, env_flag: str | None = None, target_name: str
     from_env = project.config.url is not None and project.url_origin != "--url"
     url_env = project.config.url.env_var if from_env and project.config.url else None
     deadline = settings.connect_deadline(environ)
-    pending = pending_sources(project, with_columns=False, on_retry=on_retry, deadline=deadline)
+    pending = pending_sources(project, with_schema_read=False, on_retry=on_retry, deadline=deadline)
     server = pending.overview.server
     target_urls = {name: url for name, t in settings.targets.items()
                    if t.url_env and (url := project.env.get(t.url_env) or environ.get(t.url_env))}
@@ -119,9 +119,9 @@ def open_gate(project: Project, *, env_flag: str | None = None, target_name: str
     if review is None:
         review = environment.production or mode is not RunMode.PLANNED
     if review:
-        pending = with_column_types(pending, project, deadline=deadline)
+        pending = with_schema(pending, project, deadline=deadline)
     findings = analyze(pending.sources if review else [], mode=mode, pg_version=pending.server_version,
-                       known_columns=pending.column_types)
+                       schema=pending.schema)
     store = store or ChecklistStore()
     checklist = store.open(server.identity.key, pending_key(pending.migrations), findings.findings)
     return Gate(project, pending, findings, environment, target, checklist, store, settings)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from neontui.core.drizzle.journal import Journal, Migration
 from neontui.core.safety.engine import Source
+from neontui.core.schema import Schema
 
 if TYPE_CHECKING:
     from neontui.core.drizzle.overview import Overview
@@ -22,13 +23,13 @@ class Pending:
     sources: list[Source]
     server_version: int
     database: str  # the connected database's name (what a production confirmation asks to type)
-    column_types: dict[tuple[str, str, str], str]
+    schema: Schema | None  # the live catalog before the batch, read for the review (None until with_schema)
 
 
 
-def pending_sources(project: Project, *, with_columns: bool = True,
+def pending_sources(project: Project, *, with_schema_read: bool = True,
                     on_retry: Callable[[int, str], None] | None = None, deadline: float | None = None) -> Pending:
-    """The migrations drizzle would run next, with the server's version and (for the review) column types;
+    """The migrations drizzle would run next, with the server's version and (for the review) the live schema;
     `deadline` bounds each connection (Settings.connect_deadline)."""
     # Imported here: linting files needs no database driver, and psycopg is most of neontui's start-up time.
     from neontui.core.drizzle.overview import load_overview
@@ -37,14 +38,15 @@ def pending_sources(project: Project, *, with_columns: bool = True,
     migrations = list(overview.status.pending)
     sources = [Source(e.tag, e.text, str(e.path)) for e in migrations if e.text is not None]
     pending = Pending(overview.journal, overview, migrations, sources, overview.server.version_num,
-                      overview.server.database, {})
-    return with_column_types(pending, project, deadline=deadline) if with_columns else pending
+                      overview.server.database, None)
+    return with_schema(pending, project, deadline=deadline) if with_schema_read else pending
 
 
-def with_column_types(pending: Pending, project: Project, *, deadline: float | None = None) -> Pending:
-    """`pending` with the live column types, which make the review precise (a widening is not a rewrite)."""
+def with_schema(pending: Pending, project: Project, *, deadline: float | None = None) -> Pending:
+    """`pending` with the live schema, which makes the review precise (a widening is not a rewrite, a validated
+    CHECK lets SET NOT NULL skip its scan)."""
     from neontui.core.db.connect import catalog_reads, connect
-    from neontui.core.db.schema_info import column_types
+    from neontui.core.db.schema_info import read_schema
 
     with connect(project.database_url or "", deadline=deadline) as conn, catalog_reads(conn, pending.overview.target):
-        return replace(pending, column_types=column_types(conn))
+        return replace(pending, schema=read_schema(conn))

@@ -88,7 +88,8 @@ _RULES = [
          ("adding-not-nullable-field",)),
     Rule("reindex-non-concurrent", LOCK, WARN, "REINDEX without CONCURRENTLY blocks writes to the table and every read "
          "that would use the index for the whole rebuild.",
-         "use REINDEX … CONCURRENTLY (PostgreSQL 12+) outside the migration transaction",
+         "use REINDEX … CONCURRENTLY (PostgreSQL 12+) outside the migration transaction; the system catalogs "
+         "cannot be reindexed concurrently, so rebuild them in a maintenance window, not in a migration",
          ("require-concurrent-reindex",)),
     Rule("detach-partition-non-concurrent", LOCK, WARN, "DETACH PARTITION takes ACCESS EXCLUSIVE on the parent and the "
          "partition: all reads and writes of the partitioned table wait.",
@@ -173,18 +174,36 @@ _RULES = [
          "or ROLLBACK inside it break that transaction, so earlier statements commit early and a later failure "
          "leaves a half-applied run.", "let the runner own transactions; use neontui's no-transaction steps",
          ("transaction-nesting", "ban-uncommitted-transaction")),
+    Rule("uncommitted-transaction", OTHER, WARN, "Without a runner's transaction (the neon-http migrator) the file's "
+         "own BEGIN is real: a transaction that no COMMIT closes is rolled back when the migrator disconnects, and "
+         "one that ends in ROLLBACK is undone: either way every statement in it silently does nothing while the run "
+         "reports success.", "end the transaction with COMMIT, or remove the BEGIN",
+         ("ban-uncommitted-transaction",)),
     Rule("identifier-too-long", OTHER, WARN, "PostgreSQL silently truncates identifiers to 63 bytes; a later statement "
          "that uses the full name (drizzle's generated DROP CONSTRAINT, for example) fails.",
          "use a shorter name (set the constraint or index name explicitly in the Drizzle schema)",
          ("identifier-too-long",)),
-    Rule("duplicate-column-assignment", OTHER, ERR, "The same column is assigned or declared twice; the statement fails.",
-         "remove the duplicate", ("ban-duplicate-column-assignments",)),
+    Rule("duplicate-column-assignment", OTHER, ERR, "The same column is assigned or declared twice, or a view or "
+         "CREATE TABLE … AS gets two columns of the same name (two unnamed expressions are both \"?column?\"); the "
+         "statement fails.", "remove the duplicate, or name each output column (AS …)",
+         ("ban-duplicate-column-assignments",)),
     Rule("syntax-error", OTHER, ERR, "PostgreSQL cannot parse this statement chunk, so the migration fails when it reaches "
          "it (drizzle splits files on --> statement-breakpoint without looking at quotes or $$ bodies).",
          "fix the SQL; check for a breakpoint inside a string or function body, or a byte order mark",
          ("syntax-error",)),
     Rule("nul-byte", OTHER, ERR, "The file contains a NUL byte, which PostgreSQL cannot receive in a query: drizzle-kit migrate fails without saying why (the server answers \"invalid message format\", 08P01), and a client that hands the SQL over as a C string (libpq, psql) silently stops at it, so only the text before it runs. neontui refuses to run the file.",
          "delete the NUL byte (a bad merge, an encoding conversion or a binary paste put it there); SQL never needs one"),
+    Rule("partitioned-index-concurrently", OTHER, ERR, "PostgreSQL cannot build an index CONCURRENTLY on a "
+         "partitioned table (0A000 \"cannot create index on partitioned table … concurrently\"), so the migration "
+         "fails there; only the schema before the migration tells that the table is partitioned.",
+         "create the parent's index ON ONLY the table, build each partition's index CONCURRENTLY, then ATTACH "
+         "PARTITION each one to it"),
+    Rule("snapshot-mismatch", OTHER, WARN, "The migration's SQL does not produce the schema drizzle's snapshot of it "
+         "describes: the file was edited by hand after generate, or written as a custom migration. drizzle-kit "
+         "generate and push compare the Drizzle schema with the snapshot, not with the database, so the next "
+         "generated migration is computed from a picture that is wrong where they differ, and push may drop what "
+         "the SQL added.", "put the change in the Drizzle schema and generate it, or keep the hand-written SQL and "
+                           "acknowledge it with an ignore comment saying why"),
     # advisory
     Rule("missing-lock-timeout", OTHER, INFO, "This statement takes a strong lock and no lock_timeout was set before it; "
          "waiting behind a long transaction would queue every query on the table.",
@@ -194,7 +213,7 @@ _RULES = [
          "neontui can set statement_timeout when it applies", ("require-statement-timeout",)),
     Rule("non-idempotent-without-transaction", OTHER, INFO, "Without a transaction (neon-http migrator) a failed run leaves "
          "earlier statements applied, and this statement fails when the run is retried.",
-         "use IF [NOT] EXISTS", ("prefer-robust-stmts",)),
+         "use IF [NOT] EXISTS, or wrap the whole file in BEGIN … COMMIT", ("prefer-robust-stmts",)),
     Rule("unique-index-data-dependent", OTHER, INFO, "A unique index or constraint on existing data fails if duplicates "
          "exist; a failed CONCURRENTLY build leaves an INVALID index behind.",
          "check for duplicates before applying"),
@@ -213,7 +232,7 @@ _RULES = [
     Rule("prefer-text-field", OTHER, INFO, "Widening a varchar(n) later takes an ACCESS EXCLUSIVE lock; text with a CHECK "
          "is as fast.", "use text (with a CHECK on the length if needed)", ("prefer-text-field",)),
     Rule("prefer-timestamptz", OTHER, INFO, "timestamp without time zone loses the offset and misbehaves across time zones.",
-         "use timestamptz (timestamp with time zone)", ("prefer-timestamptz",)),
+         "use timestamptz (timestamp with time zone)", ("prefer-timestamp-tz", "prefer-timestamptz")),
     Rule("ban-char-field", OTHER, INFO, "char(n) pads with spaces and is never faster than text.", "use text",
          ("ban-char-field",)),
     Rule("create-enum-type", OTHER, INFO, "Enums are hard to evolve: values cannot be removed or reordered without "

@@ -18,6 +18,7 @@ from neontui.core.drizzle.journal import BREAKPOINT, split_statements
 from neontui.core.safety.catalog import DEFAULT_LOCKS, OFF_BY_DEFAULT, RULES
 from neontui.core.safety.model import Finding, RunMode, Severity
 from neontui.core.safety.suppress import FileIgnores, Ignore, scan_ignores
+from neontui.core.schema import Schema, Volatility
 from neontui.core.sql import versions
 from neontui.core.sql.parse import SqlSyntaxError, parse
 from neontui.core.sql.statements import line_column
@@ -41,6 +42,9 @@ class Source:
     tag: str
     text: str
     path: str | None = None
+    # Findings about the file as a whole that its caller established (drizzle's snapshot disagreeing with the SQL):
+    # (rule, message) pairs, reported at its first statement so that the usual ignore comments cover them.
+    notes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -52,6 +56,7 @@ class Review:
     mode: RunMode
     unused_ignores: list[tuple[str, int, str]] = field(default_factory=list)  # (tag, line, comment)
     touched: set[TableKey] = field(default_factory=set)  # pre-existing tables the run locks (for the precheck)
+    schema_origin: str | None = None  # where the schema before the run was described, None: no schema was known
 
     @property
     def blocking(self) -> list[Finding]:
@@ -71,6 +76,7 @@ class Review:
     def to_json(self, findings: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         """The `neontui lint --format json` document; `findings` replaces the full list (e.g. without info)."""
         return {"schema_version": 1, "pg_version": self.pg_version, "mode": str(self.mode),
+                "schema_origin": self.schema_origin,
                 "migrations": self.sources, "statements": self.statements,
                 "findings": findings if findings is not None else [f.to_json() for f in self.findings],
                 "summary": self.counts(),
@@ -88,7 +94,8 @@ class RunState:
     column_types: dict[tuple[TableKey, str], tuple[str, tuple[int, ...]]] = field(default_factory=dict)
     indexes: set[TableKey] = field(default_factory=set)
     constraints: set[tuple[TableKey, str]] = field(default_factory=set)
-    not_valid: dict[tuple[TableKey, str], tuple[str, ...]] = field(default_factory=dict)  # → NOT NULL columns
+    not_valid: set[tuple[TableKey, str]] = field(default_factory=set)  # added NOT VALID in this transaction
+    not_null_checks: dict[tuple[TableKey, str], tuple[str, ...]] = field(default_factory=dict)  # NOT VALID → columns
     validated_not_null: set[tuple[TableKey, str]] = field(default_factory=set)
     ddl_tables: set[TableKey] = field(default_factory=set)  # DDL in the current transaction
     views: set[TableKey] = field(default_factory=set)
@@ -96,6 +103,7 @@ class RunState:
     schemas: set[str] = field(default_factory=set)
     sequences: set[TableKey] = field(default_factory=set)
     functions: set[TableKey] = field(default_factory=set)
+    function_volatility: dict[TableKey, Volatility] = field(default_factory=dict)  # of the functions created
     new_enum_labels: dict[str, TableKey] = field(default_factory=dict)  # label → type, this transaction
     lock_timeout: bool = False
     statement_timeout: bool = False
@@ -103,7 +111,7 @@ class RunState:
 
     def end_transaction(self) -> None:
         self.ddl_tables.clear()
-        self.not_valid.clear()
+        self.not_valid.clear()  # the constraints' NOT NULL proofs (not_null_checks) outlive the transaction
         self.new_enum_labels.clear()
 
 
@@ -154,11 +162,11 @@ class _SourceState:
 
 class _Reviewer:
     def __init__(self, rules: Rules, pg_version: int, mode: RunMode, advisory: bool, enable: Iterable[str],
-                 known_columns: Mapping[tuple[str, str, str], str] | None) -> None:
+                 schema: Schema | None) -> None:
         self.rules, self.pg_version, self.mode = rules, pg_version, mode
         self.enabled = {r for r in RULES if (RULES[r].core or advisory) and r not in OFF_BY_DEFAULT} | set(enable)
         self.state = RunState(mode=mode, in_transaction=mode is not RunMode.AUTOCOMMIT)
-        self.known_columns = _parse_known_columns(known_columns or {})
+        self.schema = schema or Schema("")  # empty: nothing is known, every table not made in the run is assumed
         self.findings: list[Finding] = []
         self.deferred: list[tuple[Finding, str, TableKey]] = []  # drop-view/drop-type: unless re-created later
         self.statements = 0
@@ -169,6 +177,8 @@ class _Reviewer:
         for source in sources:
             src = _SourceState(source, scan_ignores(source.text))
             for index, chunk in enumerate(split_statements(source.text)):
+                if index == 0:
+                    self._notes(src, chunk)
                 self._chunk(src, index, chunk)
                 src.offset += len(chunk) + len(BREAKPOINT)
                 line, column = line_column(chunk, len(chunk), start=src.start)
@@ -183,7 +193,15 @@ class _Reviewer:
         self.findings.sort(key=lambda f: (order.get(f.tag, len(order)), f.statement, f.line, f.column))
         touched = self.state.touched - self.state.tables
         return Review(self.findings, [s.tag for s in sources], self.statements, self.pg_version, self.mode, unused,
-                      touched)
+                      touched, self.schema.origin or None)
+
+    def _notes(self, src: _SourceState, chunk: str) -> None:
+        if not src.source.notes:
+            return
+        start = _first_token(chunk, 0)
+        stmt = Statement(self, src, 0, chunk, None, start, len(chunk), {}, src.ignores.between(0, start))
+        for rule, message in src.source.notes:
+            stmt.report(rule, message)
 
     def _chunk(self, src: _SourceState, index: int, chunk: str) -> None:
         if not chunk.strip():
@@ -263,16 +281,13 @@ def _first_token(text: str, start: int) -> int:
     return skipped.end() if skipped else start
 
 
-def _parse_known_columns(known: Mapping[tuple[str, str, str], str]) -> dict[tuple[TableKey, str], str]:
-    return {((schema, table), column): type_ for (schema, table, column), type_ in known.items()}
-
-
 def analyze(sources: Sequence[Source], rules: Rules, *, mode: RunMode = RunMode.TRANSACTION,
             pg_version: int = versions.LATEST, advisory: bool = False, enable: Iterable[str] = (),
-            known_columns: Mapping[tuple[str, str, str], str] | None = None) -> Review:
+            schema: Schema | None = None) -> Review:
     """Review `sources` as one run (in order) with `rules`, the way drizzle's migrator would apply them.
 
-    `known_columns` maps (schema, table, column) to the column's current SQL type, when the caller knows it
-    (a live database or the previous drizzle snapshot): it lets change-column-type recognise safe changes.
+    `schema` describes the database before the run when the caller knows it (the live catalog, drizzle's snapshot or
+    a replay of the earlier migrations): column types, constraints and their validity, functions' volatility and
+    partitioning decide some findings (docs/review.md#what-the-schema-decides).
     """
-    return _Reviewer(rules, pg_version, mode, advisory, enable, known_columns).run(sources)
+    return _Reviewer(rules, pg_version, mode, advisory, enable, schema).run(sources)

@@ -20,6 +20,10 @@ class Example:
     pg: int | None = None  # server_version_num the example needs (default: the newest)
     mode: RunMode = RunMode.TRANSACTION  # how the unsafe migration runs: drizzle's one transaction by default
     safe_mode: RunMode = RunMode.PLANNED  # the rewrite as neontui migrate runs it (no-transaction steps apart)
+    # snapshot-mismatch: the SQL that produces the schema drizzle's snapshot of the migration describes, on top of
+    # a `users` table with an `id` column (the snapshot before it)
+    snapshot: str | None = None
+    before: str | None = None  # the schema before the example as SQL, for rules that only the schema decides
 
 
 def _ack(rule: str, why: str, sql: str) -> tuple[str, ...]:
@@ -182,6 +186,10 @@ EXAMPLES: dict[str, Example] = {
     "transaction-control-in-migration": Example(
         'CREATE TABLE "tags" ("id" bigint PRIMARY KEY);\n--> statement-breakpoint\nCOMMIT;',
         ('CREATE TABLE "tags" ("id" bigint PRIMARY KEY);',)),
+    "uncommitted-transaction": Example(
+        'BEGIN;\n--> statement-breakpoint\nCREATE TABLE "tags" ("id" bigint PRIMARY KEY);',
+        ('BEGIN;\n--> statement-breakpoint\nCREATE TABLE "tags" ("id" bigint PRIMARY KEY);\n'
+         '--> statement-breakpoint\nCOMMIT;',), mode=RunMode.AUTOCOMMIT, safe_mode=RunMode.AUTOCOMMIT),
     "identifier-too-long": Example(
         'ALTER TABLE "orders" ADD CONSTRAINT\n'
         '  "orders_customer_id_customers_id_billing_address_id_shipping_address_fk_check"'
@@ -194,6 +202,19 @@ EXAMPLES: dict[str, Example] = {
                             ('ALTER TABLE "users" ADD COLUMN "age" integer NOT NULL DEFAULT 0;',)),
     "nul-byte": Example('ALTER TABLE "users" ADD COLUMN "bio" text;\x00',
                         ('ALTER TABLE "users" ADD COLUMN "bio" text;',)),
+    "partitioned-index-concurrently": Example(
+        'CREATE INDEX CONCURRENTLY "events_at_idx" ON "events" ("at");',
+        ('CREATE INDEX "events_at_idx" ON ONLY "events" ("at");',
+         'CREATE INDEX CONCURRENTLY "events_2026_at_idx" ON "events_2026" ("at");\n--> statement-breakpoint\n'
+         'ALTER INDEX "events_at_idx" ATTACH PARTITION "events_2026_at_idx";'),
+        before='CREATE TABLE "events" ("id" bigint, "at" date) PARTITION BY RANGE ("at");\n'
+               'CREATE TABLE "events_2026" PARTITION OF "events"\n'
+               "  FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');"),
+    "snapshot-mismatch": Example(
+        'ALTER TABLE "users" ADD COLUMN "bio" text;\n--> statement-breakpoint\n'
+        'CREATE INDEX "users_bio_idx" ON "users" ("bio");',
+        ('ALTER TABLE "users" ADD COLUMN "bio" text;',),
+        snapshot='ALTER TABLE "users" ADD COLUMN "bio" text;'),
     # advisory
     "missing-lock-timeout": Example('ALTER TABLE "users" ADD COLUMN "bio" text;',
                                     ("SET lock_timeout = '5s';\n--> statement-breakpoint\n"

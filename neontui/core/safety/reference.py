@@ -13,8 +13,11 @@ from pathlib import Path
 from neontui.core.safety.catalog import OFF_BY_DEFAULT, RULES, Rule
 from neontui.core.safety.engine import Source
 from neontui.core.safety.examples import EXAMPLES, Example
+from neontui.core.safety.history import snapshot_notes
 from neontui.core.safety.model import RULE_REFERENCE, DangerClass, Finding, Severity
 from neontui.core.safety.review import analyze
+from neontui.core.schema import Schema
+from neontui.core.sql.replay import replay
 from neontui.core.sql.versions import LATEST
 
 EXAMPLE_TAG = "0000_example"
@@ -58,9 +61,17 @@ def render() -> str:
 
 def example_findings(rule_id: str, sql: str, example: Example, *, safe: bool) -> list[Finding]:
     """What the review reports for `rule_id` on one example text, unsuppressed findings only."""
-    review = analyze([Source(EXAMPLE_TAG, sql)], mode=example.safe_mode if safe else example.mode,
-                     pg_version=example.pg or LATEST, advisory=True, enable=[rule_id])
+    notes = snapshot_notes(EXAMPLE_TAG, sql, *example_snapshots(example.snapshot)) if example.snapshot else ()
+    schema = replay(Schema("an example"), example.before, origin="the example's schema") if example.before else None
+    review = analyze([Source(EXAMPLE_TAG, sql, notes=notes)], mode=example.safe_mode if safe else example.mode,
+                     pg_version=example.pg or LATEST, advisory=True, enable=[rule_id], schema=schema)
     return [f for f in review.findings if f.rule == rule_id and not f.suppressed]
+
+
+def example_snapshots(snapshot_sql: str) -> tuple[Schema, Schema]:
+    """drizzle's snapshots before and after an example migration (a `users` table, then `snapshot_sql` applied)."""
+    before = replay(Schema("an example"), 'CREATE TABLE "users" ("id" integer);', origin="the example's snapshot")
+    return before, replay(before, snapshot_sql, origin="the example's snapshot")
 
 
 def _section(rule: Rule, example: Example) -> str:

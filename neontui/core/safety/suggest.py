@@ -11,8 +11,16 @@ if TYPE_CHECKING:
 NO_TX = "-- run outside the migration transaction (neontui migrate runs it as its own step)\n"
 
 
+MAX_IDENTIFIER = 63  # bytes (NAMEDATALEN - 1), not characters
+
+
 def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def truncated(name: str, limit: int = MAX_IDENTIFIER) -> str:
+    """What PostgreSQL keeps of a longer name: its first `limit` bytes of UTF-8, never half a character."""
+    return name.encode("utf-8")[:limit].decode("utf-8", "ignore")
 
 
 def table_sql(table: TableKey) -> str:
@@ -31,6 +39,17 @@ def outside_transaction(text: str) -> str:
 def concurrent_index(text: str) -> str:
     rewritten = re.sub(r"(?i)^(\s*CREATE\s+(?:UNIQUE\s+)?INDEX)\b", r"\1 CONCURRENTLY", _statement(text), count=1)
     return f"{NO_TX}{rewritten};"
+
+
+def partitioned_index(text: str) -> str:
+    """A partitioned table's index without blocking writes: the parent's index alone (ON ONLY: catalog only, invalid
+    until every partition's index is attached), then each partition's CONCURRENTLY, attached one by one."""
+    statement = re.sub(r"(?i)\s+CONCURRENTLY\b", "", _statement(text), count=1)
+    parent = re.sub(r"(?i)\bON\s+(?!ONLY\b)", "ON ONLY ", statement, count=1)
+    return (f"{parent};\n"
+            f"{NO_TX}-- then, for each partition (the parent's index is valid once all are attached):\n"
+            f"CREATE INDEX CONCURRENTLY \"<partition>_idx\" ON \"<partition>\" (…the same columns…);\n"
+            f"ALTER INDEX \"<parent index>\" ATTACH PARTITION \"<partition>_idx\";")
 
 
 def concurrently_after(text: str, pattern: str, *, before: bool = False) -> str:
@@ -54,7 +73,7 @@ def not_valid_then_validate(stmt: Statement, table: TableKey, name: str, single:
 def index_then_constraint(table: TableKey, name: str, what: str, keys: list[str]) -> str | None:
     if not name or not keys:
         return None
-    index = f"{name[:59]}_idx"
+    index = f"{truncated(name, MAX_IDENTIFIER - 4)}_idx"
     columns = ", ".join(ident(k) for k in keys)
     return (f"{NO_TX}CREATE UNIQUE INDEX CONCURRENTLY {ident(index)} ON {table_sql(table)} ({columns});\n"
             f"-- then, in the migration\nALTER TABLE {table_sql(table)} ADD CONSTRAINT {ident(name)} {what} "
@@ -62,7 +81,7 @@ def index_then_constraint(table: TableKey, name: str, what: str, keys: list[str]
 
 
 def set_not_null(table: TableKey, column: str) -> str:
-    check = ident(f"{table[1]}_{column}_not_null"[:63])
+    check = ident(truncated(f"{table[1]}_{column}_not_null"))
     t = table_sql(table)
     return (f"-- run 1\nALTER TABLE {t} ADD CONSTRAINT {check} CHECK ({ident(column)} IS NOT NULL) NOT VALID;\n"
             f"-- run 2\nALTER TABLE {t} VALIDATE CONSTRAINT {check};\n"

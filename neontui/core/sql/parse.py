@@ -60,7 +60,8 @@ def parse_plpgsql(sql: str) -> list[dict[str, Any]]:
 
 
 def scan(sql: str) -> list[Token]:
-    """The lexer's tokens of `sql` (`start`/`end` are byte offsets into its UTF-8, `end` inclusive)."""
+    """The lexer's tokens of `sql` (`start`/`end` are character offsets into `sql`, as pglast gives them, `end`
+    inclusive)."""
     from pglast import parser
 
     try:

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from neontui.core.sql import versions
+from neontui.core.schema import Volatility
+from neontui.core.sql import builtin_functions, versions
 from neontui.core.sql.parse import SqlSyntaxError, parse, parse_plpgsql
 
 DEFAULT_SCHEMA = "public"
@@ -37,12 +38,33 @@ _NEVER_IN_TRANSACTION = frozenset({"CreatedbStmt", "DropdbStmt", "AlterSystemStm
                                    "DropTableSpaceStmt"})
 
 
+_REINDEX_MANY = frozenset({"REINDEX_OBJECT_SCHEMA", "REINDEX_OBJECT_DATABASE", "REINDEX_OBJECT_SYSTEM"})
+
+
+def option_enabled(options: Iterable[dict[str, Any]] | None, name: str) -> bool:
+    """Is a boolean option of VACUUM (FULL …) or REINDEX (CONCURRENTLY …) on, as PostgreSQL's defGetBoolean reads it:
+    no value, TRUE / ON (any case) or 1 is on, FALSE / OFF or 0 off, and the last mention wins. Any other value
+    (yes, 't', 2) fails the statement, so it is not counted as on."""
+    enabled = False
+    for option in options or ():
+        item = option.get("DefElem", {})
+        if item.get("defname") == name:
+            value = item.get("arg")
+            if value is None:
+                enabled = True
+            elif "Integer" in value:
+                enabled = value["Integer"].get("ival", 0) == 1  # libpg_query's JSON leaves out an ival of 0
+            else:
+                enabled = str(value.get("String", {}).get("sval", "")).lower() in ("true", "on")
+    return enabled
+
+
 def no_transaction(node_type: str, node: dict[str, Any], server_version: int) -> bool:
     """Would PostgreSQL refuse this parsed statement inside a transaction block (25001)? Version gates: versions.py."""
     if node_type in ("IndexStmt", "DropStmt"):
         return bool(node.get("concurrent"))
-    if node_type == "ReindexStmt":
-        return any(p.get("DefElem", {}).get("defname") == "concurrently" for p in node.get("params", ()))
+    if node_type == "ReindexStmt":  # SCHEMA, DATABASE and SYSTEM refuse a transaction block even without it
+        return node.get("kind") in _REINDEX_MANY or option_enabled(node.get("params"), "concurrently")
     if node_type == "VacuumStmt":
         return bool(node.get("is_vacuumcmd"))
     if node_type == "AlterTableStmt":
@@ -52,6 +74,26 @@ def no_transaction(node_type: str, node: dict[str, Any], server_version: int) ->
         adds = bool(node.get("newVal")) and not node.get("oldVal")
         return adds and not versions.enum_add_value_in_transaction(server_version)
     return node_type in _NEVER_IN_TRANSACTION
+
+
+def declared_volatility(create_function: dict[str, Any]) -> Volatility:
+    """The volatility a CreateFunctionStmt declares; VOLATILE when it declares none (CREATE FUNCTION's default)."""
+    for option in create_function.get("options") or ():
+        item = option.get("DefElem", {})
+        if item.get("defname") == "volatility":
+            word = item.get("arg", {}).get("String", {}).get("sval", "volatile")
+            return {"immutable": Volatility.IMMUTABLE, "stable": Volatility.STABLE}.get(word, Volatility.VOLATILE)
+    return Volatility.VOLATILE
+
+
+def builtin_volatility(name: str) -> Volatility | None:
+    """The volatility of the pg_catalog function `name` (as PostgreSQL stores it); None: not built in."""
+    for volatility, names in ((Volatility.VOLATILE, builtin_functions.VOLATILE),
+                              (Volatility.STABLE, builtin_functions.STABLE),
+                              (Volatility.IMMUTABLE, builtin_functions.IMMUTABLE)):
+        if name in names:
+            return volatility
+    return None
 
 
 def touched_tables(statements: Iterable[str]) -> set[tuple[str, str]]:

@@ -38,6 +38,11 @@ def detach_concurrently(v: int) -> bool:
     return v >= 140000
 
 
+def reindex_database_skips_catalogs(v: int) -> bool:
+    """PG 16+: REINDEX DATABASE leaves the system catalogs to REINDEX SYSTEM; before, only its CONCURRENTLY form did."""
+    return v >= 160000
+
+
 def concurrent_index_corruption(v: int) -> bool:
     """14.0–14.3 can corrupt indexes built or rebuilt CONCURRENTLY."""
     return 140000 <= v < 140004

@@ -56,12 +56,17 @@ def test_json_and_github_formats(tmp_path):
     assert github[1].startswith("::error file=0001_risky.sql,line=2,col=1,title=cannot-run-in-transaction::")
 
 
-def test_a_folder_is_one_run_in_journal_order(tmp_path):
+def test_a_folder_is_reviewed_migration_by_migration_in_journal_order(tmp_path):
     out = project(tmp_path) / "drizzle"
     doc = json.loads(neontui("lint", str(out), "--format", "json").stdout)
     assert doc["migrations"] == ["0000_init", "0001_risky"]
-    # "users" is created in the same run, so adding a required column to it is safe; CONCURRENTLY still fails.
-    assert [f["rule"] for f in doc["findings"]] == ["cannot-run-in-transaction"]
+    # "users" exists (and has rows) by the time 0001 reaches a database, as when the pending batch is 0001 alone
+    assert [f["rule"] for f in doc["findings"]] == ["add-column-required-no-default", "cannot-run-in-transaction"]
+    loose = [tmp_path / "a.sql", tmp_path / "b.sql"]
+    for path, name in zip(loose, ("0000_init.sql", "0001_risky.sql"), strict=True):
+        path.write_bytes((out / name).read_bytes())
+    one_run = json.loads(neontui("lint", *map(str, loose), "--format", "json").stdout)
+    assert [f["rule"] for f in one_run["findings"]] == ["cannot-run-in-transaction"]  # loose files: one run
 
 
 def test_pending_reviews_what_drizzle_would_run_with_the_server_version(tmp_path, database_url):
@@ -79,8 +84,10 @@ def test_pending_uses_live_column_types(tmp_path, database_url):
     sql_project(tmp_path, {"0000_init": b'CREATE TABLE "users" ("name" varchar(40));',
                            "0001_widen": b'ALTER TABLE "users" ALTER COLUMN "name" SET DATA TYPE varchar(80);'},
                 database_url=database_url, applied=1)
-    offline = json.loads(neontui("lint", "drizzle/0001_widen.sql", "--format", "json", cwd=tmp_path).stdout)
-    assert [f["rule"] for f in offline["findings"]] == ["change-column-type"]
+    loose = tmp_path / "widen.sql"
+    loose.write_bytes((tmp_path / "drizzle" / "0001_widen.sql").read_bytes())
+    offline = json.loads(neontui("lint", str(loose), "--format", "json", cwd=tmp_path).stdout)
+    assert [f["rule"] for f in offline["findings"]] == ["change-column-type"]  # the old type is unknown
     live = json.loads(neontui("lint", "--pending", "--format", "json", cwd=tmp_path,
                               env={"DATABASE_URL": database_url}).stdout)
     assert live["findings"] == []  # the server says varchar(40): widening needs no rewrite

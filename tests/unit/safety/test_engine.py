@@ -18,6 +18,7 @@ from neontui.core.safety import (
     analyze,
     analyze_migrations,
 )
+from neontui.core.schema import Column, Schema, Table
 from neontui.core.sql.versions import parse_version
 from tests.factories import entry, make_folder
 
@@ -33,10 +34,11 @@ def live(result) -> list[tuple[str, str, int]]:
 
 
 def test_catalog_ids_classes_and_severities_match_the_rule_document():
-    assert len(CORE_RULES) == 50 and len(ADVISORY_RULES) == 16
+    # issue 15 added uncommitted-transaction, snapshot-mismatch and partitioned-index-concurrently
+    assert len(CORE_RULES) == 53 and len(ADVISORY_RULES) == 16
     errors = {r for r in CORE_RULES if RULES[r].severity is Severity.ERROR}
     assert errors == {"syntax-error", "cannot-run-in-transaction", "enum-add-value-in-transaction",
-                      "duplicate-column-assignment", "nul-byte"}
+                      "duplicate-column-assignment", "nul-byte", "partitioned-index-concurrently"}
     assert all(RULES[r].severity is Severity.INFO for r in ADVISORY_RULES)
     assert RULES["drop-column"].danger is DangerClass.DATA_LOSS
     assert RULES["change-column-type"].danger is DangerClass.TABLE_REWRITE
@@ -71,6 +73,14 @@ def test_location_is_right_after_non_ascii_text():
     text = '-- café ☕\nCREATE TABLE "t" ("é" int); DROP TABLE "old";'
     (finding,) = review(text).findings
     assert (finding.rule, finding.line, finding.column) == ("drop-table", 2, text.split("\n")[1].index("DROP") + 1)
+
+
+def test_a_long_identifier_is_located_after_non_ascii_text_on_its_line():
+    name = "é" * 32  # 32 characters, 64 bytes: one over PostgreSQL's limit
+    text = f'CREATE TABLE "café" ("id" int, "{name}" int);'
+    (finding,) = review(text).findings
+    assert (finding.rule, finding.line, finding.column) == ("identifier-too-long", 1, text.index(name))
+    assert finding.message.endswith(f'truncates it to "{"é" * 31}"')
 
 
 def test_suppressed_findings_are_still_listed_and_unused_ignores_reported():
@@ -132,8 +142,8 @@ def test_advisory_rules_are_info_and_optional():
 def test_known_column_types_decide_whether_a_type_change_rewrites():
     text = 'ALTER TABLE "users" ALTER COLUMN "name" SET DATA TYPE varchar(80);'
     assert [f.rule for f in review(text, advisory=False).findings] == ["change-column-type"]
-    known = {("public", "users", "name"): "character varying(40)"}
-    assert review(text, advisory=False, known_columns=known).findings == []
+    known = Schema("a test", {("public", "users"): Table({"name": Column("character varying(40)")})})
+    assert review(text, advisory=False, schema=known).findings == []
 
 
 def test_reviews_journal_entries_and_skips_missing_files(tmp_path):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from neontui.core.safety import Source, analyze
-from neontui.core.safety.suggest import ident, table_sql
+from neontui.core.safety.suggest import ident, table_sql, truncated
 from neontui.core.sql.parse import parse
+from neontui.core.sql.versions import parse_version
 
 
 def suggestion(sql: str, rule: str) -> str:
@@ -57,6 +58,29 @@ def test_unique_constraint_builds_the_index_concurrently_then_attaches_it():
                       "add-unique-constraint")
     assert 'CREATE UNIQUE INDEX CONCURRENTLY "users_email_unique_idx" ON "users" ("email");' in text
     assert 'ADD CONSTRAINT "users_email_unique" UNIQUE USING INDEX "users_email_unique_idx";' in text
+
+
+def test_generated_names_are_cut_to_63_bytes_at_a_character_boundary_like_postgresql():
+    check = suggestion(f'ALTER TABLE "{"é" * 30}" ALTER COLUMN "email" SET NOT NULL;', "set-not-null")
+    assert f'ADD CONSTRAINT "{"é" * 30}_em" CHECK' in check  # 60 + 3 bytes; PostgreSQL 15 keeps the same
+    index = suggestion(f'ALTER TABLE "users" ADD CONSTRAINT "{"é" * 31}" UNIQUE("email");', "add-unique-constraint")
+    assert f'CONCURRENTLY "{"é" * 29}_idx"' in index  # 58 bytes + _idx: no half letter, within 63 bytes
+    assert truncated("a" + "é" * 31) == "a" + "é" * 31 and truncated("é" * 32) == "é" * 31
+
+
+def test_reindex_of_the_system_catalogs_is_not_advised_concurrently_postgresql_refuses_it():
+    for sql in ('REINDEX SYSTEM "app";', 'REINDEX TABLE "pg_catalog"."pg_class";', 'REINDEX SCHEMA "pg_catalog";'):
+        text = suggestion(sql, "reindex-non-concurrent")
+        assert runnable(text) == "" and "maintenance window" in text  # no SQL to paste
+    assert "CONCURRENTLY" in suggestion('REINDEX TABLE "orders";', "reindex-non-concurrent")
+
+
+def test_reindex_database_says_what_concurrently_leaves_out_only_where_the_plain_form_rebuilds_it():
+    def message(pg: str) -> str:
+        review = analyze([Source("0000_x", 'REINDEX DATABASE "app";')], pg_version=parse_version(pg))
+        (finding,) = [f for f in review.findings if f.rule == "reindex-non-concurrent"]
+        return finding.message
+    assert "skips the system catalogs" in message("15") and "skips" not in message("16")
 
 
 @pytest.mark.parametrize(("sql", "rule"), [

@@ -46,6 +46,10 @@ def _node(sql: str) -> tuple[str, dict]:
     'DROP INDEX CONCURRENTLY "i"',
     'REINDEX INDEX CONCURRENTLY "i"',
     'REINDEX (CONCURRENTLY) TABLE "t"',
+    'REINDEX (CONCURRENTLY on) TABLE "t"',
+    'REINDEX SCHEMA "public"',  # SCHEMA, DATABASE and SYSTEM refuse one even without CONCURRENTLY (25001)
+    'REINDEX DATABASE "d"',
+    'REINDEX SYSTEM "d"',
     'ALTER TABLE "t" DETACH PARTITION "p" CONCURRENTLY',
     'VACUUM "t"',
     'CREATE DATABASE "d"',
@@ -59,6 +63,7 @@ def test_statements_postgresql_refuses_in_a_transaction_block(sql):
 @pytest.mark.parametrize("sql", [
     'CREATE INDEX "i" ON "t" ("c")', 'DROP INDEX "i"', 'REINDEX INDEX "i"', 'ALTER TABLE "t" DETACH PARTITION "p"',
     'ALTER TABLE "t" ADD COLUMN "c" int', "ANALYZE \"t\"", "ALTER TYPE \"e\" RENAME VALUE 'a' TO 'b'",
+    'REINDEX (CONCURRENTLY FALSE) INDEX "i"', 'REINDEX (CONCURRENTLY 0) TABLE "t"',
 ])
 def test_statements_that_run_in_a_transaction(sql):
     assert not no_transaction(*_node(sql), 110000)

@@ -28,6 +28,7 @@ from neontui.core.safety.rules.create import (
 )
 from neontui.core.safety.rules.data import delete, insert, update
 from neontui.core.safety.rules.drops import drop, drop_database, truncate
+from neontui.core.safety.rules.duplicates import create_foreign_table, merge, select_into
 from neontui.core.safety.rules.enums import alter_enum, create_enum
 from neontui.core.safety.rules.epilogue import after_statement
 from neontui.core.safety.rules.indexes import create_index, reindex
@@ -73,5 +74,6 @@ HANDLERS: dict[str, Callable[[Statement, Node], None]] = {
     "InsertStmt": insert, "ReindexStmt": reindex, "VacuumStmt": vacuum, "ClusterStmt": cluster,
     "RefreshMatViewStmt": refresh, "AlterDomainStmt": alter_domain, "AlterObjectSchemaStmt": set_schema,
     "TransactionStmt": transaction, "VariableSetStmt": variable_set, "DoStmt": do_block,
+    "MergeStmt": merge, "CreateForeignTableStmt": create_foreign_table, "SelectStmt": select_into,
 }
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from neontui.core.safety.engine import Node, Statement, TableKey
-from neontui.core.safety.rules.nodes import SERIAL_TYPES, constraints, show, type_of
+from neontui.core.safety.rules.nodes import SERIAL_TYPES, constraints, show
+from neontui.core.sql.types import type_from_node
 
 INT_TYPES = {"int4", "int2", "serial", "serial4", "smallserial", "serial2", "integer", "smallint"}
 
@@ -11,23 +12,27 @@ INT_TYPES = {"int4", "int2", "serial", "serial4", "smallserial", "serial2", "int
 def column_type_advice(stmt: Statement, table: TableKey, name: str, base: str, mods: tuple[int, ...],
                        column: Node) -> None:
     where = f'"{name}" in {show(table)}'
-    if base == "json":
-        stmt.report("json-column", f"{where} is json; jsonb supports equality and indexing")
-    elif base in SERIAL_TYPES:
+    # An array is judged by its element type (type_from_node spells any array as the element's name + "[]"):
+    # varchar(100)[] has varchar(100)'s limit, and widening it even rewrites the table.
+    element = base.removesuffix("[]")
+    array = "[]" if element != base else ""
+    if element == "json":
+        stmt.report("json-column", f"{where} is json{array}; jsonb supports equality and indexing")
+    elif element in SERIAL_TYPES:
         stmt.report("prefer-identity", f"{where} is {base}; prefer an identity column")
-    if base in INT_TYPES and _is_key(column):
+    if element in INT_TYPES and _is_key(column):
         stmt.report("prefer-bigint", f"{where} is a 32-bit key; bigint does not run out")
-    elif base == "varchar":
-        stmt.report("prefer-text-field", f"{where} is varchar{f'({mods[0]})' if mods else ''}; prefer text")
-    elif base == "timestamp":
-        stmt.report("prefer-timestamptz", f"{where} is timestamp without time zone; prefer timestamptz")
-    elif base == "bpchar":
-        stmt.report("ban-char-field", f"{where} is char(n); prefer text")
+    elif element == "varchar" and mods:  # varchar without a length has no limit: it behaves like text
+        stmt.report("prefer-text-field", f"{where} is varchar({mods[0]}){array}; prefer text")
+    elif element == "timestamp":
+        stmt.report("prefer-timestamptz", f"{where} is timestamp{array} without time zone; prefer timestamptz")
+    elif element == "bpchar":
+        stmt.report("ban-char-field", f"{where} is char(n){array}; prefer text")
 
 
 def _is_key(column: Node) -> bool:
     return any(c["contype"] in ("CONSTR_PRIMARY", "CONSTR_IDENTITY") for c in constraints(column)) or \
-        type_of(column.get("typeName", {}))[0] in SERIAL_TYPES
+        type_from_node(column.get("typeName", {}))[0] in SERIAL_TYPES
 
 
 _WIDTH = {"int8": 8, "float8": 8, "timestamp": 8, "timestamptz": 8, "bigserial": 8, "serial8": 8, "time": 8,

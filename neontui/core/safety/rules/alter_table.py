@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 
 from neontui.core.safety import suggest
@@ -19,6 +18,7 @@ from neontui.core.safety.rules.columns import (
     set_not_null,
 )
 from neontui.core.safety.rules.constraints import add_constraint, drop_constraint, validate_constraint
+from neontui.core.safety.rules.duplicates import added
 from neontui.core.safety.rules.nodes import in_run_transaction, new_table, note_ddl, rel, show
 from neontui.core.sql import versions
 
@@ -27,19 +27,12 @@ def alter_table(stmt: Statement, node: Node) -> None:
     table = rel(node["relation"])
     if node.get("objtype", "OBJECT_TABLE") not in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE"):
         return
-    added: Counter[str] = Counter()
-    for item in node.get("cmds", ()):
-        cmd = item.get("AlterTableCmd")
-        if not cmd:
-            continue
-        if cmd["subtype"] == "AT_AddColumn":
-            added[cmd.get("def", {}).get("ColumnDef", {}).get("colname", "")] += 1
+    commands = [item["AlterTableCmd"] for item in node.get("cmds", ()) if "AlterTableCmd" in item]
+    for cmd in commands:
         handler = ALTER_TABLE.get(cmd["subtype"])
         if handler is not None:
             handler(stmt, table, cmd, len(node["cmds"]) == 1)
-    for name, n in added.items():
-        if n > 1:
-            stmt.report("duplicate-column-assignment", f'column "{name}" is added {n} times to {show(table)}')
+    added(stmt, table, commands)
     if not new_table(stmt.state, table):
         note_ddl(stmt, table)
     unqualified(stmt, node["relation"])

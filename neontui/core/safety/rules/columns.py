@@ -4,33 +4,33 @@ from __future__ import annotations
 
 from neontui.core.safety import suggest
 from neontui.core.safety.engine import Node, Statement, TableKey
-from neontui.core.safety.model import RunMode
 from neontui.core.safety.rules.advice import column_type_advice
 from neontui.core.safety.rules.nodes import (
     SERIAL_TYPES,
     constraints,
     is_volatile,
+    names,
     new_column,
     new_table,
     rel,
+    schema_check_proves_not_null,
     show,
-    type_of,
 )
+from neontui.core.safety.rules.transaction import rerun_hazard
 from neontui.core.sql import versions
-from neontui.core.sql.parse import SqlSyntaxError, parse
+from neontui.core.sql.types import parse_type, type_from_node
 
 
 def add_column(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> None:
     column = cmd["def"]["ColumnDef"]
     name = column.get("colname", "")
-    base, mods = type_of(column.get("typeName", {}))
+    base, mods = type_from_node(column.get("typeName", {}))
     state = stmt.state
     existing = not new_table(state, table)
     state.columns.add((table, name))
     state.column_types[(table, name)] = (base, mods)
     column_type_advice(stmt, table, name, base, mods, column)
-    if state.mode is RunMode.AUTOCOMMIT and not cmd.get("missing_ok"):
-        stmt.report("non-idempotent-without-transaction", f'ADD COLUMN "{name}" has no IF NOT EXISTS')
+    rerun_hazard(stmt, cmd.get("missing_ok", False), f'ADD COLUMN "{name}" has no IF NOT EXISTS')
     if not existing:
         return
     cons = {c["contype"]: c for c in constraints(column)}
@@ -45,8 +45,9 @@ def add_column(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> Non
     elif generated and (generated.get("generated_kind") == "s" or not versions.virtual_generated_columns(stmt.pg)):
         stmt.report("add-column-generated-stored", f"adding the STORED generated {where} rewrites the table",
                     lock=rewrite_lock, blocks=f"reads and writes of {target}")
-    elif default and (is_volatile(default.get("raw_expr")) or not versions.fast_column_default(stmt.pg)):
-        why = "a volatile default" if is_volatile(default.get("raw_expr")) else "a default (before PostgreSQL 11)"
+    elif default and ((volatile := is_volatile(stmt, default.get("raw_expr")))
+                      or not versions.fast_column_default(stmt.pg)):
+        why = "a volatile default" if volatile else "a default (before PostgreSQL 11)"
         stmt.report("add-column-volatile-default", f"adding {where} with {why} rewrites the table",
                     lock=rewrite_lock, blocks=f"reads and writes of {target}",
                     suggestion=suggest.volatile_default(stmt, table, name, default))
@@ -72,6 +73,7 @@ def add_column(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> Non
 
 def drop_column(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> None:
     name = cmd.get("name", "")
+    rerun_hazard(stmt, cmd.get("missing_ok", False), f'DROP COLUMN "{name}" has no IF EXISTS')
     if not new_column(stmt.state, table, name):
         stmt.report("drop-column", f'DROP COLUMN "{name}" deletes its data from {show(table)}',
                     lock=f"ACCESS EXCLUSIVE on {show(table)} (brief)", blocks=f"reads and writes of {show(table)}",
@@ -82,15 +84,16 @@ def drop_column(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> No
 def alter_column_type(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> None:
     name = cmd.get("name", "")
     column = cmd.get("def", {}).get("ColumnDef", {})
-    new = type_of(column.get("typeName", {}))
+    new = type_from_node(column.get("typeName", {}))
     state = stmt.state
     old = state.column_types.get((table, name))
     state.column_types[(table, name)] = new
+    column_type_advice(stmt, table, name, *new, column)  # the new type, whether or not the change rewrites
     if new_table(state, table):
         return  # a column added to an existing table in this run still makes the table rewrite
-    if old is None and (table, name) in stmt.review.known_columns:
-        old = _parse_type(stmt.review.known_columns[(table, name)])
-    if "raw_default" not in column and old is not None and binary_coercible(old, new, stmt.pg):
+    if old is None and (described := stmt.review.schema.column(table, name)) is not None:
+        old = parse_type(described.type)
+    if _plain_using(column.get("raw_default"), name) and old is not None and binary_coercible(old, new, stmt.pg):
         return
     was = f" from {old[0]}" if old else ""
     stmt.report("change-column-type", f'changing the type of "{name}" in {show(table)}{was} to {new[0]} rewrites '
@@ -103,7 +106,11 @@ def set_not_null(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> N
     state = stmt.state
     if new_table(state, table):
         return  # a column added to an existing table in this run is still checked row by row
-    if (table, name) in state.validated_not_null and versions.not_null_uses_check(stmt.pg):
+    described = stmt.review.schema.column(table, name)
+    if (table, name) not in state.columns and described is not None and described.not_null:
+        return  # NOT NULL already before the run: PostgreSQL has nothing to check
+    if versions.not_null_uses_check(stmt.pg) and ((table, name) in state.validated_not_null
+                                                  or schema_check_proves_not_null(stmt, table, name)):
         return
     stmt.report("set-not-null", f'SET NOT NULL on "{name}" scans all of {show(table)} under ACCESS EXCLUSIVE',
                 lock=f"ACCESS EXCLUSIVE on {show(table)} for the scan", blocks=f"reads and writes of {show(table)}",
@@ -134,13 +141,15 @@ def alter_identity(stmt: Statement, table: TableKey, cmd: Node, single: bool) ->
                     "which inserts succeed")
 
 
-def _parse_type(sql_type: str) -> tuple[str, tuple[int, ...]]:
-    try:
-        tree = parse(f"SELECT NULL::{sql_type}")
-        cast = tree[0]["stmt"]["SelectStmt"]["targetList"][0]["ResTarget"]["val"]["TypeCast"]
-        return type_of(cast["typeName"])
-    except (SqlSyntaxError, KeyError, IndexError):
-        return (sql_type.lower(), ())
+def _plain_using(using: Node | None, column: str) -> bool:
+    """No USING, or one that only names the column, possibly cast (`USING "col"::text`): the conversion is the
+    type's own, so a binary-coercible change still needs no rewrite."""
+    while using and "TypeCast" in using:
+        using = using["TypeCast"].get("arg")
+    if not using:
+        return True
+    fields = using.get("ColumnRef", {}).get("fields")
+    return bool(fields) and names(fields)[-1:] == [column]
 
 
 def binary_coercible(old: tuple[str, tuple[int, ...]], new: tuple[str, tuple[int, ...]], pg: int) -> bool:

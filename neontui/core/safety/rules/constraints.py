@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from neontui.core.safety import suggest
 from neontui.core.safety.engine import Node, Statement, TableKey
-from neontui.core.safety.rules.nodes import names, new_table, qualified, rel, show, walk
+from neontui.core.safety.rules.nodes import (
+    names,
+    new_table,
+    not_null_columns,
+    qualified,
+    rel,
+    schema_not_null_check,
+    show,
+)
+from neontui.core.safety.rules.transaction import rerun_hazard
 
 
 def add_constraint(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> None:
@@ -19,7 +28,7 @@ def add_constraint(stmt: Statement, table: TableKey, cmd: Node, single: bool) ->
     if kind == "CONSTR_FOREIGN":
         ref = show(rel(con["pktable"]))
         if not_valid:
-            state.not_valid[(table, name)] = ()
+            state.not_valid.add((table, name))
         else:
             stmt.report("add-foreign-key-validating", f"ADD FOREIGN KEY {label} takes SHARE ROW EXCLUSIVE on "
                         f"{target} and {ref} while it scans {target}",
@@ -27,7 +36,8 @@ def add_constraint(stmt: Statement, table: TableKey, cmd: Node, single: bool) ->
                         suggestion=suggest.not_valid_then_validate(stmt, table, name, single))
     elif kind == "CONSTR_CHECK":
         if not_valid:
-            state.not_valid[(table, name)] = _not_null_columns(con.get("raw_expr"))
+            state.not_valid.add((table, name))
+            state.not_null_checks[(table, name)] = not_null_columns(con.get("raw_expr"))
         else:
             stmt.report("add-check-constraint-validating", f"ADD CHECK {label} scans all of {target} under ACCESS "
                         "EXCLUSIVE", lock=f"ACCESS EXCLUSIVE on {target}", blocks=f"reads and writes of {target}",
@@ -54,26 +64,18 @@ def validate_constraint(stmt: Statement, table: TableKey, cmd: Node, single: boo
                     f"transaction that added it NOT VALID, so {show(table)} stays locked during the scan",
                     lock=f"the ADD's lock on {show(table)}, held until the run commits",
                     blocks=f"reads and writes of {show(table)}")
-    for column in state.not_valid.get(key, ()):
+    columns = state.not_null_checks.get(key)
+    if columns is None:
+        columns = schema_not_null_check(stmt, table, name)  # a snapshot cannot tell NOT VALID: after this, valid
+    for column in columns:
         state.validated_not_null.add((table, column))
 
 
 def drop_constraint(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> None:
     name = cmd.get("name", "")
+    rerun_hazard(stmt, cmd.get("missing_ok", False), f'DROP CONSTRAINT "{name}" has no IF EXISTS')
     if not new_table(stmt.state, table) and (table, name) not in stmt.state.constraints:
         stmt.report("drop-constraint", f'DROP CONSTRAINT "{name}" removes a guarantee of {show(table)}')
-
-
-def _not_null_columns(expr: Node | None) -> tuple[str, ...]:
-    """Columns that a CHECK expression proves NOT NULL: `c IS NOT NULL` (possibly AND-ed)."""
-    found = []
-    for item in walk(expr or {}):
-        test = item.get("NullTest")
-        if test and test.get("nulltesttype") == "IS_NOT_NULL":
-            fields = names(test.get("arg", {}).get("ColumnRef", {}).get("fields"))
-            if fields:
-                found.append(fields[-1])
-    return tuple(found)
 
 
 def alter_domain(stmt: Statement, node: Node) -> None:

@@ -2,42 +2,43 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from neontui.core.safety.engine import Node, Statement
-from neontui.core.safety.model import RunMode
 from neontui.core.safety.rules.advice import column_alignment, column_type_advice, unqualified
-from neontui.core.safety.rules.nodes import in_run_transaction, qualified, rel, show, type_of
+from neontui.core.safety.rules.duplicates import composite_type, declared, table_as, view
+from neontui.core.safety.rules.nodes import in_run_transaction, qualified, rel, show
+from neontui.core.safety.rules.transaction import rerun_hazard
+from neontui.core.sql.statements import declared_volatility
+from neontui.core.sql.types import type_from_node
 
 
 def create_table(stmt: Statement, node: Node) -> None:
     table = rel(node["relation"])
     state = stmt.state
     state.tables.add(table)
-    seen: Counter[str] = Counter()
     columns: list[tuple[str, str, tuple[int, ...], Node]] = []
     for element in node.get("tableElts", ()):
         column = element.get("ColumnDef")
         if not column:
             continue
         name = column.get("colname", "")
-        seen[name] += 1
-        base, mods = type_of(column.get("typeName", {}))
+        base, mods = type_from_node(column.get("typeName", {}))
         state.columns.add((table, name))
         state.column_types[(table, name)] = (base, mods)
         columns.append((name, base, mods, column))
-    for name, n in seen.items():
-        if n > 1:
-            stmt.report("duplicate-column-assignment", f'column "{name}" is declared {n} times in {show(table)}')
+    declared(stmt, table, node.get("tableElts"))
     for name, base, mods, column in columns:
         column_type_advice(stmt, table, name, base, mods, column)
     column_alignment(stmt, table, [(name, base) for name, base, _, _ in columns])
     unqualified(stmt, node["relation"])
-    if stmt.state.mode is RunMode.AUTOCOMMIT and not node.get("if_not_exists"):
-        stmt.report("non-idempotent-without-transaction", f"CREATE TABLE {show(table)} has no IF NOT EXISTS")
+    # A temporary table dies with the session (ON COMMIT DROP: with its statement's transaction), and a retry is
+    # a new session, so it is created afresh.
+    temporary = node["relation"].get("relpersistence") == "t"
+    rerun_hazard(stmt, temporary or node.get("if_not_exists", False),
+                 f"CREATE TABLE {show(table)} has no IF NOT EXISTS")
 
 
 def create_table_as(stmt: Statement, node: Node) -> None:
+    table_as(stmt, node)
     target = rel(node.get("into", {}).get("rel", {}))
     if node.get("objtype") == "OBJECT_MATVIEW":
         stmt.state.views.add(target)
@@ -46,10 +47,12 @@ def create_table_as(stmt: Statement, node: Node) -> None:
 
 
 def create_view(stmt: Statement, node: Node) -> None:
+    view(stmt, node)
     stmt.state.views.add(rel(node["view"]))
 
 
 def create_type(stmt: Statement, node: Node) -> None:
+    composite_type(stmt, node)
     stmt.state.types.add(rel(node["typevar"]) if "typevar" in node else qualified(node.get("typeName")))
 
 
@@ -71,7 +74,9 @@ def create_sequence(stmt: Statement, node: Node) -> None:
 
 def create_function(stmt: Statement, node: Node) -> None:
     # The body is not executed by the migration, so a DELETE inside it is not a finding.
-    stmt.state.functions.add(qualified(node.get("funcname")))
+    key = qualified(node.get("funcname"))
+    stmt.state.functions.add(key)
+    stmt.state.function_volatility[key] = declared_volatility(node)
 
 
 def create_database(stmt: Statement, node: Node) -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from neontui.core.safety.engine import Node, Statement, TableKey
+from neontui.core.safety.rules.duplicates import assigned
 from neontui.core.safety.rules.nodes import new_table, rel, show
 
 
@@ -21,14 +20,15 @@ def delete(stmt: Statement, node: Node) -> None:
 
 def update(stmt: Statement, node: Node) -> None:
     table = rel(node["relation"])
-    duplicate_targets(stmt, node.get("targetList"), table)
+    assigned(stmt, node.get("targetList"), table)
     if not new_table(stmt.state, table):
         backfill(stmt, table, "UPDATE")
 
 
 def insert(stmt: Statement, node: Node) -> None:
     table = rel(node["relation"])
-    duplicate_targets(stmt, node.get("cols"), table)
+    assigned(stmt, node.get("cols"), table)
+    assigned(stmt, node.get("onConflictClause", {}).get("targetList"), table)
     select = node.get("selectStmt", {}).get("SelectStmt", {})
     if "fromClause" in select and not new_table(stmt.state, table):
         backfill(stmt, table, "INSERT … SELECT")
@@ -42,9 +42,3 @@ def backfill(stmt: Statement, table: TableKey, what: str) -> None:
                     lock=f"the DDL's lock on {show(table)} until the run commits",
                     blocks=f"reads and writes of {show(table)}")
 
-
-def duplicate_targets(stmt: Statement, targets: list[Node] | None, table: TableKey) -> None:
-    counted = Counter(t["ResTarget"].get("name") for t in targets or () if "ResTarget" in t)
-    for name, n in counted.items():
-        if name and n > 1:
-            stmt.report("duplicate-column-assignment", f'column "{name}" of {show(table)} is assigned {n} times')

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from neontui.core.safety import suggest
 from neontui.core.safety.engine import Node, Statement, TableKey
-from neontui.core.safety.model import RunMode
 from neontui.core.safety.rules.nodes import in_run_transaction, names, new_table, object_key, rel, show
+from neontui.core.safety.rules.transaction import rerun_hazard
 from neontui.core.sql.statements import no_transaction
 
 
@@ -17,12 +17,23 @@ def drop(stmt: Statement, node: Node) -> None:
             _drop_relation(stmt, node, kind, key)
         else:
             _drop_object(stmt, kind, key, obj)
-    if stmt.state.mode is RunMode.AUTOCOMMIT and not node.get("missing_ok"):
-        stmt.report("non-idempotent-without-transaction", "DROP has no IF EXISTS")
+    rerun_hazard(stmt, node.get("missing_ok", False), "DROP has no IF EXISTS")
+
+
+def _absent(stmt: Statement, node: Node, kind: str, key: TableKey) -> bool:
+    """A DROP … IF EXISTS of a table or index that neither the run nor the described schema before it has."""
+    schema, state = stmt.review.schema, stmt.state
+    if not node.get("missing_ok") or not schema.described:
+        return False
+    if kind == "OBJECT_TABLE":
+        return key not in state.tables and schema.table(key) is None
+    return key not in state.indexes and not schema.has_index(*key)
 
 
 def _drop_relation(stmt: Statement, node: Node, kind: str, key: TableKey) -> None:
     state = stmt.state
+    if _absent(stmt, node, kind, key):
+        return  # IF EXISTS of what the schema before the run does not have: PostgreSQL only notices
     if kind == "OBJECT_TABLE":
         state.touched.add(key)
         if key not in state.tables:

@@ -8,10 +8,13 @@ import re
 
 from neontui.core.safety.engine import Node, Statement
 from neontui.core.safety.rules.nodes import show, walk
+from neontui.core.safety.suggest import MAX_IDENTIFIER, truncated
 from neontui.core.sql.parse import scan
 
-_LONG_RUN = re.compile(r'[^\s(),;.\']{64,}')  # cheap pre-filter: only such statements can hold a long identifier
-MAX_IDENTIFIER = 63
+# Cheap pre-filter, in bytes like the limit: only a statement with such a run (a quoted one may hold spaces) can hold
+# a long identifier.
+_LONG_RUN = re.compile(rb'[^\s(),;.\']{%d,}|"[^"]{%d,}' % (MAX_IDENTIFIER + 1, MAX_IDENTIFIER + 1))
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 LOCKING = {"AlterTableStmt", "IndexStmt", "DropStmt", "RenameStmt", "TruncateStmt", "ReindexStmt", "ClusterStmt",
            "RefreshMatViewStmt", "AlterObjectSchemaStmt"}
 
@@ -40,17 +43,17 @@ def after_statement(stmt: Statement, node_type: str, node: Node) -> None:
 def identifier_length(stmt: Statement) -> None:
     """The parser already truncates identifiers to 63 bytes, so the check reads the tokens of the raw text."""
     text = stmt.text
-    if not _LONG_RUN.search(text):
+    if not _LONG_RUN.search(text.encode("utf-8")):
         return
-    raw = text.encode("utf-8")
-    for token in scan(text):
+    for token in scan(text):  # pglast's token offsets count characters, not bytes
         if token.name != "IDENT":
             continue
-        word = raw[token.start:token.end + 1].decode("utf-8", "replace")
-        name = word[1:-1].replace('""', '"') if word.startswith('"') else word.lower()
+        word = text[token.start:token.end + 1]
+        # Unquoted, PostgreSQL folds only ASCII letters under UTF-8 (ÉTÉ_X is stored as ÉtÉ_x).
+        name = word[1:-1].replace('""', '"') if word.startswith('"') else word.translate(_ASCII_LOWER)
         size = len(name.encode("utf-8"))
         if size > MAX_IDENTIFIER:
-            truncated = name.encode("utf-8")[:MAX_IDENTIFIER].decode("utf-8", "ignore")
-            stmt.report("identifier-too-long", f'"{name}" is {size} bytes; PostgreSQL truncates it to "{truncated}"',
-                        at=stmt.start + len(raw[:token.start].decode("utf-8", "replace")),
-                        suggestion=f'-- PostgreSQL will use "{truncated}"; a later statement naming "{name}" fails')
+            kept = truncated(name)
+            stmt.report("identifier-too-long", f'"{name}" is {size} bytes; PostgreSQL truncates it to "{kept}"',
+                        at=stmt.start + token.start,
+                        suggestion=f'-- PostgreSQL will use "{kept}"; a later statement naming "{name}" fails')

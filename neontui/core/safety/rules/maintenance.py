@@ -5,7 +5,7 @@ from __future__ import annotations
 from neontui.core.safety import suggest
 from neontui.core.safety.engine import Node, Statement
 from neontui.core.safety.rules.nodes import in_run_transaction, rel, show
-from neontui.core.sql.statements import no_transaction
+from neontui.core.sql.statements import no_transaction, option_enabled
 
 
 def vacuum(stmt: Statement, node: Node) -> None:
@@ -13,7 +13,7 @@ def vacuum(stmt: Statement, node: Node) -> None:
         return  # ANALYZE may run in a transaction
     if in_run_transaction(stmt.state):
         stmt.report("cannot-run-in-transaction", "VACUUM cannot run inside the migration transaction")
-    if any(o.get("DefElem", {}).get("defname") == "full" for o in node.get("options", ())):
+    if option_enabled(node.get("options"), "full"):  # VACUUM (FULL FALSE) is a plain VACUUM
         stmt.report("vacuum-full-or-cluster", "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE",
                     lock="ACCESS EXCLUSIVE", blocks="reads and writes")
 

@@ -6,42 +6,21 @@ from typing import Any
 
 from neontui.core.safety.engine import Node, RunState, Statement, TableKey
 from neontui.core.safety.model import RunMode
+from neontui.core.schema import ConstraintKind, Volatility
+
+# The naming readers live in core.sql.nodes (the replay reads statements too); the rules import them from here.
+from neontui.core.sql.nodes import names, qualified
+from neontui.core.sql.nodes import object_key as object_key
+from neontui.core.sql.nodes import rel as rel
+from neontui.core.sql.statements import builtin_volatility
+from neontui.core.sql.types import expression_node
 
 SERIAL_TYPES = {"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"}
-
-
-# Functions whose result differs per row: as a column default they force a table rewrite. Other functions
-# (now(), lower(), user-defined ones) are treated as non-volatile.
-VOLATILE_FUNCTIONS = {"gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4", "uuidv4",
-                      "uuidv7", "random", "clock_timestamp", "timeofday", "nextval", "random_normal", "setseed"}
-
-
-def rel(rangevar: Node) -> TableKey:
-    return (rangevar.get("schemaname") or "public", rangevar.get("relname", ""))
-
-
-def names(items: list[Node] | None) -> list[str]:
-    return [i["String"]["sval"] for i in items or () if "String" in i]
-
-
-def qualified(items: list[Node] | None) -> TableKey:
-    parts = names(items)
-    return (parts[-2] if len(parts) > 1 else "public", parts[-1] if parts else "")
 
 
 def show(key: TableKey) -> str:
     schema, name = key
     return f'"{name}"' if schema == "public" else f'"{schema}"."{name}"'
-
-
-def type_of(type_name: Node) -> tuple[str, tuple[int, ...]]:
-    parts = names(type_name.get("names"))
-    mods = tuple(m["A_Const"]["ival"].get("ival", 0) for m in type_name.get("typmods", ())
-                 if "A_Const" in m and "ival" in m["A_Const"])
-    base = parts[-1] if parts else ""
-    if type_name.get("arrayBounds"):
-        base += "[]"
-    return base, mods
 
 
 def constraints(column_def: Node) -> list[Node]:
@@ -60,26 +39,54 @@ def walk(node: Any) -> Any:
             stack.extend(item)
 
 
-def is_volatile(expr: Node | None) -> bool:
-    if not expr:
-        return False
-    for item in walk(expr):
-        call = item.get("FuncCall")
-        if call and (names(call.get("funcname")) or [""])[-1].lower() in VOLATILE_FUNCTIONS:
-            return True
-    return False
+def is_volatile(stmt: Statement, expr: Node | None) -> bool:
+    """Does `expr` call a VOLATILE function (evaluated per row: as a column default it rewrites the table)?"""
+    return any(function_volatility(stmt, qualified(call.get("funcname"), "pg_catalog")) is Volatility.VOLATILE
+               for item in walk(expr or {}) if (call := item.get("FuncCall")))
 
 
-def object_key(obj: Node) -> TableKey:
-    if "List" in obj:
-        return qualified(obj["List"].get("items"))
-    if "String" in obj:
-        return ("public", obj["String"]["sval"])
-    if "TypeName" in obj:
-        return qualified(obj["TypeName"].get("names"))
-    if "ObjectWithArgs" in obj:
-        return qualified(obj["ObjectWithArgs"].get("objname"))
-    return ("public", "")
+def function_volatility(stmt: Statement, key: TableKey) -> Volatility:
+    """A function made in the run, else the schema's, else PostgreSQL's own; unknown is VOLATILE, CREATE FUNCTION's
+    default (docs/review.md#what-the-schema-decides). An unqualified name is looked up in public, then pg_catalog."""
+    candidates = [key] if key[0] != "pg_catalog" else [("public", key[1]), key]
+    for candidate in candidates:
+        found = stmt.state.function_volatility.get(candidate) or stmt.review.schema.functions.get(candidate)
+        if found is not None:
+            return found
+    builtin = builtin_volatility(key[1]) if key[0] == "pg_catalog" else None
+    return builtin or Volatility.VOLATILE
+
+
+def not_null_columns(expr: Node | None) -> tuple[str, ...]:
+    """Columns that a CHECK expression proves NOT NULL: `c IS NOT NULL` (possibly AND-ed)."""
+    found = []
+    for item in walk(expr or {}):
+        test = item.get("NullTest")
+        if test and test.get("nulltesttype") == "IS_NOT_NULL":
+            fields = names(test.get("arg", {}).get("ColumnRef", {}).get("fields"))
+            if fields:
+                found.append(fields[-1])
+    return tuple(found)
+
+
+def schema_not_null_check(stmt: Statement, table: TableKey, name: str, *,
+                          validated: bool | None = None) -> tuple[str, ...]:
+    """The columns the schema's CHECK `name` on `table` proves NOT NULL, if it is in the state asked (validated,
+    NOT VALID, or None: either); () when the schema does not describe it."""
+    described = stmt.review.schema.table(table)
+    con = described.constraints.get(name) if described else None
+    if con is None or con.kind is not ConstraintKind.CHECK or not con.expression or validated not in (None,
+                                                                                                   con.validated):
+        return ()
+    return not_null_columns(expression_node(con.expression))
+
+
+def schema_check_proves_not_null(stmt: Statement, table: TableKey, column: str) -> bool:
+    """Does a validated CHECK of the schema before the run prove `column` NOT NULL (SET NOT NULL then skips its scan
+    on PostgreSQL 12+)?"""
+    described = stmt.review.schema.table(table)
+    return described is not None and any(column in schema_not_null_check(stmt, table, name, validated=True)
+                                         for name in described.constraints)
 
 
 def note_ddl(stmt: Statement, table: TableKey) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from neontui.core.safety import suggest
 from neontui.core.safety.engine import Node, Statement
 from neontui.core.safety.rules.nodes import new_column, new_table, note_ddl, object_key, rel, show
+from neontui.core.sql.types import parse_type
 
 RENAME_OTHER = {"OBJECT_SCHEMA": "schemas", "OBJECT_VIEW": "views", "OBJECT_MATVIEW": "views", "OBJECT_TYPE": "types",
                 "OBJECT_DOMAIN": "types", "OBJECT_SEQUENCE": "sequences", "OBJECT_FUNCTION": "functions",
@@ -22,9 +23,12 @@ def rename(stmt: Statement, node: Node) -> None:
             stmt.report("rename-column", f'renaming "{old}" to "{new}" in {show(table)} breaks queries of the '
                         "running application that use the old name", suggestion=suggest.rename_column(old, new))
             note_ddl(stmt, table)
-        state.columns.add((table, new))
+        else:
+            state.columns.add((table, new))  # a renamed pre-existing column still holds its rows' data
         if (table, old) in state.column_types:
             state.column_types[(table, new)] = state.column_types[(table, old)]
+        elif (described := stmt.review.schema.column(table, old)) is not None:
+            state.column_types[(table, new)] = parse_type(described.type)  # its type stays known under the new name
     elif kind == "OBJECT_TABLE":
         table = rel(node["relation"])
         if not new_table(state, table):

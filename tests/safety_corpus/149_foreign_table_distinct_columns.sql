@@ -1,0 +1,2 @@
+-- expect: (none)
+CREATE FOREIGN TABLE "remote_users" ("id" integer, "email" text) SERVER "legacy";

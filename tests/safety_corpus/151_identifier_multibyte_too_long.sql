@@ -1,0 +1,2 @@
+-- expect: identifier-too-long@0
+CREATE TABLE "éééééééééééééééééééééééééééééééééééééééé" ("id" integer);

@@ -1,0 +1,2 @@
+-- expect: drop-index-non-concurrent@0
+DROP INDEX IF EXISTS "users_email_idx";

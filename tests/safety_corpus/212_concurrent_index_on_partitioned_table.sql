@@ -1,0 +1,6 @@
+-- expect: partitioned-index-concurrently@0
+-- mode: planned
+-- snapshot: no (drizzle's snapshots do not describe partitioning)
+-- before: CREATE TABLE "events" ("id" bigint, "at" date) PARTITION BY RANGE ("at");
+-- before: CREATE TABLE "events_2026" PARTITION OF "events" FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE INDEX CONCURRENTLY "events_at_idx" ON "events" ("at");
