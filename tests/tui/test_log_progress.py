@@ -45,11 +45,14 @@ def progress_row(pane: LogPane) -> str:
     return pane.query_one("#progress", Static).render_line(0).text.strip()
 
 
-async def bar_while_blocked(app: NeontuiApp, pilot, pane: LogPane, key: str) -> str:
-    """Start the run with `key` and return the bar once the second statement (waiting for LOCK) runs."""
+async def bar_while_blocked(app: NeontuiApp, pilot, pane: LogPane, key: str, running: str = "0001_slow #1") -> str:
+    """Start the run with `key` and return the bar once the second statement (waiting for LOCK) runs and the bar
+    says so (`running`: as much of it as the pane's width shows)."""
     await pilot.press(key)
     for _ in range(400):  # the worker connects, plans and runs the first statement: wait until it is there
-        if pane.progress_text.startswith("1/3"):
+        # "1/3" arrives with the first statement's end, "#1" with the second's start: two events, read after both
+        if pane.progress_text.startswith("1/3") and running in pane.progress_text:
+            await pilot.pause()  # let the line be drawn from that text
             return progress_row(pane)
         await pilot.pause(0.05)
     raise AssertionError(f"the bar never reached the second statement: {pane.progress_text!r}")
@@ -63,7 +66,7 @@ async def test_migrate_shows_k_of_n_the_statement_and_elapsed_then_hides_it(slow
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
         pane = app.query_one(LogPane)
-        row = await bar_while_blocked(app, pilot, pane, "m")
+        row = await bar_while_blocked(app, pilot, pane, "m", "0001_slow #1" if size[0] >= 120 else "0001_sl")
         assert re.match(r"1/3( █*░+)? \d+\.\ds · 0001_sl", row), row  # at 80×24 the pane is ~30 wide
         assert len(row) <= pane.query_one("#progress", Static).content_region.width
         if size[0] >= 120:  # wide enough for the statement itself

@@ -58,6 +58,10 @@ def lint(target: Project | Sequence[Path], *, mode: RunMode = RunMode.TRANSACTIO
         pending = pending_sources(target, deadline=deadline)
         return _run(pending.sources, pending.schema, pg_version or pending.server_version, options)
     if url is not None:
+        if any(p.is_dir() for p in target):
+            raise UsageError("--url reviews files against that database's schema, not a folder",
+                             hint="for the folder's migrations the database has not applied, use --pending; "
+                                  "without --url each migration is reviewed against the schema before it")
         schema, server_version = live_schema(url, deadline)
         return _run(sources_from_paths(target), schema, pg_version or server_version, options)
     within, tags = _within_one_folder(target)

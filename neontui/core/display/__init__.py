@@ -32,8 +32,11 @@ def finding_label(finding: Finding) -> str:
 
 
 def finding_notes(finding: Finding) -> list[tuple[str, str]]:
-    """(name, text) in reading order: the lock it takes (and what that blocks), why it matters, what to do."""
+    """(name, text) in reading order: the lock it takes (and what that blocks), the table's rows when the schema
+    knew them, why it matters, what to do."""
     notes = [("lock", finding.lock + (f"; blocks {finding.blocks}" if finding.blocks else ""))] if finding.lock else []
+    if finding.rows:
+        notes.append(("rows", finding.rows))
     return [*notes, ("why", finding.explanation), ("help", finding.help)]
 
 

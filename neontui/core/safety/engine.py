@@ -146,8 +146,9 @@ class Statement:
         return len(self.chunk_bytes[:byte_location].decode("utf-8", "replace"))
 
     def report(self, rule: str, message: str, *, at: int | None = None, lock: str | None = None,
-               blocks: str | None = None, suggestion: str | None = None) -> None:
-        self.review.report(self, rule, message, at=at, lock=lock, blocks=blocks, suggestion=suggestion)
+               blocks: str | None = None, suggestion: str | None = None, table: TableKey | None = None) -> None:
+        """`table`: the existing table whose size decides how much the finding costs (its rows are shown)."""
+        self.review.report(self, rule, message, at=at, lock=lock, blocks=blocks, suggestion=suggestion, table=table)
 
 
 @dataclass
@@ -242,7 +243,7 @@ class _Reviewer:
             src.region_start = src.offset + stmt.end
 
     def report(self, stmt: Statement, rule_id: str, message: str, *, at: int | None, lock: str | None,
-               blocks: str | None, suggestion: str | None) -> None:
+               blocks: str | None, suggestion: str | None, table: TableKey | None = None) -> None:
         if rule_id not in self.enabled:
             return
         rule = RULES[rule_id]
@@ -259,8 +260,20 @@ class _Reviewer:
                           statement=stmt.index, line=line, column=column, message=message, lock=lock,
                           blocks=blocks, explanation=rule.explanation, help=rule.help, suggestion=suggestion,
                           suppressed=bool(suppressed_by),
-                          suppressed_by=suppressed_by.comment if suppressed_by else None)
+                          suppressed_by=suppressed_by.comment if suppressed_by else None,
+                          rows=self._rows(table) if table is not None else None)
         self.findings.append(finding)
+
+    def _rows(self, table: TableKey) -> str | None:
+        """What the schema before the run says of `table`'s size; None for a table the run made, or no schema."""
+        if table in self.state.tables or not self.schema.described:
+            return None
+        described = self.schema.table(table)
+        if not self.schema.rows_known:
+            return "unknown: no database was read (drizzle's snapshots and migration files hold no row counts)"
+        if described is None or described.rows is None:
+            return "unknown: the table was never analyzed" if described else None
+        return f"about {described.rows:,.0f} (the database's estimate)"
 
     def defer(self, stmt: Statement, kind: str, key: TableKey, rule_id: str, message: str, **kw: Any) -> None:
         """Report at the end of the run unless the object is re-created after this statement."""

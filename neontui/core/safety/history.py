@@ -31,11 +31,6 @@ def review_history(journal: Journal, only: Collection[str] | None = None, **opti
     return _merged(reviews)
 
 
-def schema_before(journal: Journal, tag: str) -> Schema | None:
-    """The schema just before migration `tag` (as review_history uses it); None when `tag` is not in the journal."""
-    return next((before for source, before in _steps(journal, {tag}) if source.tag == tag), None)
-
-
 def _steps(journal: Journal, only: Collection[str] | None) -> Iterable[tuple[Source, Schema]]:
     snapshots = Snapshots(journal)
     replayed = Schema("no earlier migration")

@@ -50,6 +50,9 @@ class Finding:
     suppressed: bool = False  # an ignore comment covers it; still listed
     suppressed_by: str | None = None  # the comment that did it
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    # How many rows the statement's table holds, as the schema before the run says: a live estimate, or why it is
+    # unknown (drizzle's snapshots hold no row counts). Not part of the finding's identity: the verdict is the same.
+    rows: str | None = field(default=None, compare=False)
 
     @property
     def blocking(self) -> bool:
@@ -67,5 +70,5 @@ class Finding:
             "statement": self.statement, "line": self.line, "column": self.column, "message": self.message,
             "lock": self.lock, "blocks": self.blocks, "explanation": self.explanation, "help": self.help,
             "suggestion": self.suggestion, "suppressed": self.suppressed, "suppressed_by": self.suppressed_by,
-            "docs": f"{RULE_REFERENCE}#{self.rule}",
+            "docs": f"{RULE_REFERENCE}#{self.rule}", "rows": self.rows,
         }

@@ -71,6 +71,23 @@ def test_a_not_valid_check_the_database_holds_decides_set_not_null(tmp_path, dat
     assert found(neontui("lint", str(both), "--url", database_url, "--format", "json")) == set()
 
 
+def test_a_finding_says_how_many_rows_the_table_holds_or_why_that_is_unknown(tmp_path, database_url):
+    root = sql_project(tmp_path, {"0000_init": b'CREATE TABLE "users" ("id" integer, "name" varchar(40));',
+                                  "0001_retype": b'ALTER TABLE "users" ALTER COLUMN "name" SET DATA TYPE integer '
+                                                 b'USING 0;'}, database_url=database_url, applied=1)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO users SELECT g, 'n' FROM generate_series(1, 3) g")
+        conn.execute("ANALYZE users")
+    live = neontui("lint", "drizzle/0001_retype.sql", "--url", database_url, "--format", "json", cwd=root)
+    offline = neontui("lint", "drizzle/0001_retype.sql", "--format", "json", cwd=root)
+    (seen,), (guessed,) = json.loads(live.stdout)["findings"], json.loads(offline.stdout)["findings"]
+    assert seen["rule"] == guessed["rule"] == "change-column-type"
+    assert seen["rows"] == "about 3 (the database's estimate)"
+    assert guessed["rows"].startswith("unknown: no database was read")
+    assert "  = rows: about 3 (the database's estimate)" in neontui("lint", "drizzle/0001_retype.sql", "--url",
+                                                                    database_url, cwd=root).stdout
+
+
 def git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=cwd, check=True,
                    capture_output=True, timeout=30)
@@ -98,5 +115,7 @@ def test_bad_since_and_after_are_one_line(tmp_path):
     root = sql_project(tmp_path, {t: s.encode() for t, s in HISTORY.items()})
     assert_one_line_error(neontui("lint", "--after", "0009_nope", cwd=root), 64, "--after 0009_nope")
     assert_one_line_error(neontui("lint", "--since", "main", cwd=root), 64, "git")
+    assert_one_line_error(neontui("lint", "drizzle", "--url", "postgresql://u@localhost/x", cwd=root), 64,
+                          "not a folder")
     both = neontui("lint", "--since", "main", "--after", "0000_init", cwd=root)
     assert both.returncode == 64 and "not allowed with" in both.stderr

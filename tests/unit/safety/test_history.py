@@ -6,8 +6,7 @@ from pathlib import Path
 
 from neontui.core.actions.lint import Newer, lint
 from neontui.core.drizzle.layout import read_migrations
-from neontui.core.safety.history import review_history, schema_before
-from neontui.core.sql.types import parse_type
+from neontui.core.safety.history import review_history
 from tests.factories import entry, make_folder
 
 B = "--> statement-breakpoint\n"
@@ -76,14 +75,11 @@ def test_nothing_newer_is_an_empty_review_that_says_so(tmp_path):
     assert linted.sources == [] and linted.review.findings == [] and linted.selected_nothing
 
 
-def test_schema_before_a_migration_is_the_replay_of_the_ones_before_it(tmp_path):
+def test_each_migration_meets_the_schema_the_earlier_ones_left_renames_included(tmp_path):
     out = folder(tmp_path, 'CREATE TABLE "posts" ("id" integer PRIMARY KEY, "slug" varchar(64));',
-                 'ALTER TABLE "posts" RENAME COLUMN "slug" TO "handle";', 'ALTER TABLE "posts" DROP COLUMN "id";')
-    journal = read_migrations(out)
-    before = schema_before(journal, "0002_step")
-    assert before is not None
-    assert sorted(before.tables["public", "posts"].columns) == ["handle", "id"]
-    assert parse_type(before.tables["public", "posts"].columns["handle"].type) == ("varchar", (64,))
-    assert schema_before(journal, "0000_step").tables == {}
-    review = review_history(journal, {"0002_step"})
-    assert rules(review) == [("drop-column", "0002_step")]
+                 'ALTER TABLE "posts" RENAME COLUMN "slug" TO "handle";',
+                 'ALTER TABLE "posts" ALTER COLUMN "handle" SET DATA TYPE varchar(128);',
+                 'ALTER TABLE "posts" ALTER COLUMN "handle" SET DATA TYPE integer USING 0;')
+    review = review_history(read_migrations(out), {"0002_step", "0003_step"})
+    assert review.sources == ["0002_step", "0003_step"]
+    assert rules(review) == [("change-column-type", "0003_step")]  # 0002 widens the renamed varchar(64)

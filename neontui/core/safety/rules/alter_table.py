@@ -42,7 +42,7 @@ def rewrite_other(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> 
     if not new_table(stmt.state, table):
         what = cmd["subtype"].removeprefix("AT_").replace("UnLogged", "Unlogged")
         stmt.report("table-rewrite-other", f"{what} rewrites {show(table)} under ACCESS EXCLUSIVE",
-                    lock=f"ACCESS EXCLUSIVE on {show(table)}", blocks=f"reads and writes of {show(table)}")
+                    lock=f"ACCESS EXCLUSIVE on {show(table)}", blocks=f"reads and writes of {show(table)}", table=table)
 
 
 def detach_partition(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> None:

@@ -41,34 +41,35 @@ def add_column(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> Non
     if base in SERIAL_TYPES or "CONSTR_IDENTITY" in cons:
         kind = base if base in SERIAL_TYPES else "identity"
         stmt.report("add-column-serial-or-identity", f"adding {kind} {where} rewrites the table",
-                    lock=rewrite_lock, blocks=f"reads and writes of {target}")
+                    lock=rewrite_lock, blocks=f"reads and writes of {target}", table=table)
     elif generated and (generated.get("generated_kind") == "s" or not versions.virtual_generated_columns(stmt.pg)):
         stmt.report("add-column-generated-stored", f"adding the STORED generated {where} rewrites the table",
-                    lock=rewrite_lock, blocks=f"reads and writes of {target}")
+                    lock=rewrite_lock, blocks=f"reads and writes of {target}", table=table)
     elif default and ((volatile := is_volatile(stmt, default.get("raw_expr")))
                       or not versions.fast_column_default(stmt.pg)):
         why = "a volatile default" if volatile else "a default (before PostgreSQL 11)"
         stmt.report("add-column-volatile-default", f"adding {where} with {why} rewrites the table",
                     lock=rewrite_lock, blocks=f"reads and writes of {target}",
-                    suggestion=suggest.volatile_default(stmt, table, name, default))
+                    suggestion=suggest.volatile_default(stmt, table, name, default), table=table)
     elif "CONSTR_NOTNULL" in cons and not default and not generated:
         stmt.report("add-column-required-no-default", f"adding NOT NULL {where} without a default fails if "
                     f"{target} has rows, and breaks inserts of the running application",
-                    suggestion=suggest.required_column(stmt, table, name))
+                    suggestion=suggest.required_column(stmt, table, name), table=table)
     if "CONSTR_UNIQUE" in cons:
         stmt.report("add-unique-constraint", f"UNIQUE on the new {where} builds an index under ACCESS EXCLUSIVE",
-                    lock=f"ACCESS EXCLUSIVE on {target}", blocks=f"reads and writes of {target}")
+                    lock=f"ACCESS EXCLUSIVE on {target}", blocks=f"reads and writes of {target}", table=table)
     if "CONSTR_PRIMARY" in cons:
         stmt.report("add-primary-key", f"PRIMARY KEY on the new {where} builds an index under ACCESS EXCLUSIVE",
-                    lock=f"ACCESS EXCLUSIVE on {target}", blocks=f"reads and writes of {target}")
+                    lock=f"ACCESS EXCLUSIVE on {target}", blocks=f"reads and writes of {target}", table=table)
     if "CONSTR_FOREIGN" in cons:
         ref = show(rel(cons["CONSTR_FOREIGN"]["pktable"]))
         stmt.report("add-foreign-key-validating", f"REFERENCES {ref} on the new {where} takes SHARE ROW EXCLUSIVE "
                     f"on {target} and {ref}", lock=f"SHARE ROW EXCLUSIVE on {target} and {ref}",
-                    blocks=f"writes to {target} and {ref}")
+                    blocks=f"writes to {target} and {ref}", table=table)
     if "CONSTR_CHECK" in cons:
         stmt.report("add-check-constraint-validating", f"CHECK on the new {where} is validated under ACCESS "
-                    "EXCLUSIVE", lock=f"ACCESS EXCLUSIVE on {target}", blocks=f"reads and writes of {target}")
+                    "EXCLUSIVE", lock=f"ACCESS EXCLUSIVE on {target}", blocks=f"reads and writes of {target}",
+                    table=table)
 
 
 def drop_column(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> None:
@@ -77,7 +78,7 @@ def drop_column(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> No
     if not new_column(stmt.state, table, name):
         stmt.report("drop-column", f'DROP COLUMN "{name}" deletes its data from {show(table)}',
                     lock=f"ACCESS EXCLUSIVE on {show(table)} (brief)", blocks=f"reads and writes of {show(table)}",
-                    suggestion=suggest.drop_column(table, name))
+                    suggestion=suggest.drop_column(table, name), table=table)
     stmt.state.columns.discard((table, name))
 
 
@@ -98,7 +99,8 @@ def alter_column_type(stmt: Statement, table: TableKey, cmd: Node, single: bool)
     was = f" from {old[0]}" if old else ""
     stmt.report("change-column-type", f'changing the type of "{name}" in {show(table)}{was} to {new[0]} rewrites '
                 "the table and its indexes", lock=f"ACCESS EXCLUSIVE on {show(table)} for the whole rewrite",
-                blocks=f"reads and writes of {show(table)}", suggestion=suggest.change_type(table, name, new[0]))
+                blocks=f"reads and writes of {show(table)}", suggestion=suggest.change_type(table, name, new[0]),
+                table=table)
 
 
 def set_not_null(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> None:
@@ -114,7 +116,7 @@ def set_not_null(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> N
         return
     stmt.report("set-not-null", f'SET NOT NULL on "{name}" scans all of {show(table)} under ACCESS EXCLUSIVE',
                 lock=f"ACCESS EXCLUSIVE on {show(table)} for the scan", blocks=f"reads and writes of {show(table)}",
-                suggestion=suggest.set_not_null(table, name))
+                suggestion=suggest.set_not_null(table, name), table=table)
 
 
 def drop_not_null(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> None:

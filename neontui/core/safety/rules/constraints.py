@@ -33,7 +33,7 @@ def add_constraint(stmt: Statement, table: TableKey, cmd: Node, single: bool) ->
             stmt.report("add-foreign-key-validating", f"ADD FOREIGN KEY {label} takes SHARE ROW EXCLUSIVE on "
                         f"{target} and {ref} while it scans {target}",
                         lock=f"SHARE ROW EXCLUSIVE on {target} and {ref}", blocks=f"writes to {target} and {ref}",
-                        suggestion=suggest.not_valid_then_validate(stmt, table, name, single))
+                        suggestion=suggest.not_valid_then_validate(stmt, table, name, single), table=table)
     elif kind == "CONSTR_CHECK":
         if not_valid:
             state.not_valid.add((table, name))
@@ -41,18 +41,19 @@ def add_constraint(stmt: Statement, table: TableKey, cmd: Node, single: bool) ->
         else:
             stmt.report("add-check-constraint-validating", f"ADD CHECK {label} scans all of {target} under ACCESS "
                         "EXCLUSIVE", lock=f"ACCESS EXCLUSIVE on {target}", blocks=f"reads and writes of {target}",
-                        suggestion=suggest.not_valid_then_validate(stmt, table, name, single))
+                        suggestion=suggest.not_valid_then_validate(stmt, table, name, single), table=table)
     elif kind in ("CONSTR_UNIQUE", "CONSTR_PRIMARY") and not con.get("indexname"):
         rule, what = ("add-unique-constraint", "UNIQUE") if kind == "CONSTR_UNIQUE" else ("add-primary-key",
                                                                                          "PRIMARY KEY")
         stmt.report(rule, f"ADD {what} {label} builds its index on {target} under ACCESS EXCLUSIVE",
                     lock=f"ACCESS EXCLUSIVE on {target} for the index build", blocks=f"reads and writes of {target}",
-                    suggestion=suggest.index_then_constraint(table, name, what, names(con.get("keys"))))
+                    suggestion=suggest.index_then_constraint(table, name, what, names(con.get("keys"))), table=table)
         stmt.report("unique-index-data-dependent", f"{what} {label} fails if existing rows of {target} have "
-                    "duplicates")
+                    "duplicates", table=table)
     elif kind == "CONSTR_EXCLUSION":
         stmt.report("add-exclusion-constraint", f"ADD EXCLUDE {label} checks every row of {target} under ACCESS "
-                    "EXCLUSIVE", lock=f"ACCESS EXCLUSIVE on {target}", blocks=f"reads and writes of {target}")
+                    "EXCLUSIVE", lock=f"ACCESS EXCLUSIVE on {target}", blocks=f"reads and writes of {target}",
+                    table=table)
 
 
 def validate_constraint(stmt: Statement, table: TableKey, cmd: Node, single: bool) -> None:

@@ -38,7 +38,8 @@ def _drop_relation(stmt: Statement, node: Node, kind: str, key: TableKey) -> Non
         state.touched.add(key)
         if key not in state.tables:
             stmt.report("drop-table", f"DROP TABLE {show(key)} deletes the table and its rows",
-                        lock=f"ACCESS EXCLUSIVE on {show(key)} (brief)", blocks=f"reads and writes of {show(key)}")
+                        lock=f"ACCESS EXCLUSIVE on {show(key)} (brief)", blocks=f"reads and writes of {show(key)}",
+                        table=key)
         state.tables.discard(key)
     elif kind == "OBJECT_INDEX":
         if no_transaction("DropStmt", node, stmt.pg):

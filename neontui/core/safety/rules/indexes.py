@@ -35,12 +35,12 @@ def create_index(stmt: Statement, node: Node) -> None:
                     lock=f"SHARE on {show(table)}" + (" and each partition" if partitioned else ""),
                     blocks=f"writes to {show(table)}",
                     suggestion=(suggest.partitioned_index(stmt.text) if partitioned
-                                else suggest.concurrent_index(stmt.text)))
+                                else suggest.concurrent_index(stmt.text)), table=table)
     if not new_table(state, table):
         note_ddl(stmt, table)
         if node.get("unique"):
             stmt.report("unique-index-data-dependent", f"unique index {label} on {show(table)} fails if existing "
-                        "rows have duplicates")
+                        "rows have duplicates", table=table)
     if not node.get("unique") and len(node.get("indexParams", ())) > 3:
         stmt.report("index-too-many-columns", f"index {label} has {len(node['indexParams'])} columns")
     # PostgreSQL names an unnamed index afresh on each run (orders_user_id_idx, then …_idx1), so a retry does not
