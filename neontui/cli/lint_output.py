@@ -235,7 +235,7 @@ class StatementIndex:
             return ""
         chunk = self.chunks[f.statement]
         offset = self.line_starts[f.line - 1] + f.column - 1 - self.chunk_starts[f.statement]
-        at = len(chunk[:min(max(offset, 0), len(chunk))].encode("utf-8"))  # token offsets are UTF-8 bytes
+        at = min(max(offset, 0), len(chunk))  # a character offset, like the lexer's tokens
         if f.statement not in self.segments:
             self.segments[f.statement] = _segments(chunk)
         segments = self.segments[f.statement]
@@ -244,23 +244,22 @@ class StatementIndex:
 
 
 def _segments(chunk: str) -> list[tuple[int, str]]:
-    """(byte offset of the ending ';' or of the chunk's end, text without comments, single-spaced) of each statement
-    of `chunk`; one segment, the whole chunk single-spaced, when it does not lex (a syntax error)."""
-    data = chunk.encode("utf-8")
+    """(character offset of the ending ';' or of the chunk's end, text without comments, single-spaced) of each
+    statement of `chunk`; one segment, the whole chunk single-spaced, when it does not lex (a syntax error)."""
     try:
-        tokens = scan(chunk)
+        tokens = scan(chunk)  # offsets count characters (core.sql.parse.scan)
     except SqlSyntaxError:
-        return [(len(data), " ".join(chunk.split()))]
+        return [(len(chunk), " ".join(chunk.split()))]
     segments: list[tuple[int, str]] = []
     words: list[str] = []
     for token in tokens:
         if token.name in ("SQL_COMMENT", "C_COMMENT"):
             continue
-        words.append(data[token.start:token.end + 1].decode("utf-8", "replace"))
+        words.append(chunk[token.start:token.end + 1])
         if token.name == "ASCII_59":  # ';'
             segments.append((token.end, " ".join(words)))
             words = []
-    return [*segments, (len(data), " ".join(words))] if words or not segments else segments
+    return [*segments, (len(chunk), " ".join(words))] if words or not segments else segments
 
 
 # --- Markdown for a pull-request comment ------------------------------------------------------------------------

@@ -126,6 +126,16 @@ def test_fingerprints_tell_statements_of_one_chunk_apart(tmp_path):
     assert fingerprint(results(before)[0]) != fingerprint(results(before)[1])
 
 
+def test_fingerprints_after_non_ascii_text_hash_the_statement_itself(tmp_path):
+    """The lexer counts characters: a statement after "ééééé" in the same chunk hashes as it does after "aaaaa"."""
+    path = write(tmp_path / "hand.sql", "UPDATE \"t\" SET \"a\" = 'aaaaa' WHERE \"id\" = 1;\nDROP TABLE \"x\";\n")
+    ascii_log, _ = run_sarif(tmp_path, path.name)
+    write(path, "UPDATE \"t\" SET \"a\" = 'ééééé' WHERE \"id\" = 1;\nDROP TABLE \"x\";\n")
+    accented, _ = run_sarif(tmp_path, path.name)
+    assert [r["ruleId"] for r in results(accented)] == ["drop-table"]
+    assert fingerprint(results(ascii_log)[0]) == fingerprint(results(accented)[0])
+
+
 def test_sarif_columns_count_code_points(tmp_path):
     """😀 is one code point, two UTF-16 units and four UTF-8 bytes: DROP starts at code point 18."""
     write(tmp_path / "a.sql", 'SELECT 1 AS "😀"; DROP TABLE "x";\n')
