@@ -25,16 +25,11 @@ from typing import Any
 from neontui.core.drizzle.folders import NO_SNAPSHOT, ORIGIN_ID, SNAPSHOT_FILE
 from neontui.core.drizzle.journal import Journal, Migration, read_regular_file
 from neontui.core.schema.model import Column, Constraint, ConstraintKind, Schema, Table, TableKey
+from neontui.core.schema.names import SERIALS, clip, object_name, regclass_text
 
 # The 0.x snapshot versions whose tables this reads (`drizzle-kit up` upgrades 5 → 6 → 7; the table shapes agree).
 LEGACY_VERSIONS = ("5", "6", "7")
 V1_VERSION = "9"  # drizzle-kit 1.0.0-rc.5; earlier 1.0 betas wrote full v8 snapshots that `drizzle-kit up` upgrades
-# PostgreSQL's NAMEDATALEN - 1: the longest name it keeps, in bytes.
-MAX_NAME = 63
-# The serial pseudo-types: PostgreSQL creates the integer type and a sequence default.
-_SERIALS = {"serial": "integer", "serial4": "integer", "bigserial": "bigint", "serial8": "bigint",
-            "smallserial": "smallint", "serial2": "smallint"}
-_PLAIN_NAME = re.compile(r"^[a-z_][a-z0-9_$]*$")
 _ARRAY_SUFFIX = re.compile(r"(\[\d*\])+$")  # 0.x writes an array in the type: `text[]`, `integer[][]`, `mood[3]`
 
 
@@ -130,39 +125,13 @@ def _obj(value: Any, where: str) -> dict[str, Any]:
 
 
 def _name(data: dict[str, Any], where: str) -> str:
-    return _pg_name(_field(data, "name", str, where))
+    return clip(_field(data, "name", str, where))
 
 
 def _names(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise _Malformed(f"{where}: a column list is {json.dumps(value)[:40]}")
-    return tuple(_pg_name(v) for v in value)
-
-
-def _object_name(name1: str, name2: str | None, label: str) -> str:
-    """PostgreSQL's makeObjectName: `name1_name2_label`, the longer name cut until it fits in 63 bytes (the name
-    of a serial's sequence, of an inline primary key)."""
-    one, two = name1.encode(), (name2 or "").encode()
-    room = MAX_NAME - (len(label) + 1) - (1 if name2 else 0)
-    len1, len2 = len(one), len(two)
-    while len1 + len2 > room:
-        if len1 > len2:
-            len1 -= 1
-        else:
-            len2 -= 1
-    parts = [one[:len1].decode("utf-8", "ignore")] + ([two[:len2].decode("utf-8", "ignore")] if name2 else [])
-    return "_".join([*parts, label])
-
-
-def _pg_name(name: str) -> str:
-    """A name as PostgreSQL keeps it: cut to 63 bytes (drizzle 0.x snapshots keep the long name its SQL used)."""
-    raw = name.encode()
-    return name if len(raw) <= MAX_NAME else raw[:MAX_NAME].decode("utf-8", "ignore")
-
-
-def _ident(name: str) -> str:
-    """An identifier as PostgreSQL prints it (regclass output): quoted unless plain lowercase."""
-    return name if _PLAIN_NAME.match(name) else '"' + name.replace('"', '""') + '"'
+    return tuple(clip(v) for v in value)
 
 
 def _column_type(base: str, type_schema: str | None, dimensions: int) -> str:
@@ -174,11 +143,10 @@ def _column_type(base: str, type_schema: str | None, dimensions: int) -> str:
 
 def _serial(column: Column, key: TableKey, name: str) -> Column:
     """A serial column as PostgreSQL creates it: the integer type, NOT NULL, the sequence's nextval default."""
-    real = _SERIALS.get(column.type.lower())
+    real = SERIALS.get(column.type.lower())
     if real is None:
         return column
-    sequence = _object_name(key[1], name, "seq")
-    qualified = _ident(sequence) if key[0] == "public" else f"{_ident(key[0])}.{_ident(sequence)}"
+    qualified = regclass_text(key[0], object_name(key[1], name, "seq"))
     return Column(type=real, not_null=True, default=f"nextval('{qualified}'::regclass)", generated=column.generated,
                   identity=column.identity)
 
@@ -267,7 +235,7 @@ def _legacy_table(schema: Schema, data: dict[str, Any], where: str) -> None:
         if column_data.get("primaryKey") is True:
             primary.append(column_name)
     if primary:  # an inline PRIMARY KEY: PostgreSQL names it
-        _add_key(table, _object_name(name, None, "pkey"), ConstraintKind.PRIMARY, tuple(primary))
+        _add_key(table, object_name(name, None, "pkey"), ConstraintKind.PRIMARY, tuple(primary))
     for item in _field(data, "compositePrimaryKeys", dict, where, {}).values():
         pk = _obj(item, where)
         _add_key(table, _name(pk, where), ConstraintKind.PRIMARY, _names(pk.get("columns"), where))
@@ -281,7 +249,7 @@ def _legacy_table(schema: Schema, data: dict[str, Any], where: str) -> None:
 def _legacy_refs(table: Table, data: dict[str, Any], where: str) -> None:
     for item in _field(data, "foreignKeys", dict, where, {}).values():
         fk = _obj(item, where)
-        target = (_field(fk, "schemaTo", str, where, "") or "public", _pg_name(_field(fk, "tableTo", str, where)))
+        target = (_field(fk, "schemaTo", str, where, "") or "public", clip(_field(fk, "tableTo", str, where)))
         table.constraints[_name(fk, where)] = Constraint(
             kind=ConstraintKind.FOREIGN, columns=_names(fk.get("columnsFrom"), where), references=target)
     for item in _field(data, "checkConstraints", dict, where, {}).values():
@@ -307,7 +275,7 @@ def _legacy_column(schema: Schema, table: Table, key: TableKey, data: dict[str, 
     table.columns[name] = _serial(column, key, name) if dimensions == 0 else column
     if data.get("isUnique"):  # a column-level unique of older snapshots
         unique_name = data.get("uniqueName")
-        _add_key(table, _pg_name(unique_name if isinstance(unique_name, str) else f"{key[1]}_{name}_unique"),
+        _add_key(table, clip(unique_name if isinstance(unique_name, str) else f"{key[1]}_{name}_unique"),
                  ConstraintKind.UNIQUE, (name,))
     return name
 
@@ -627,7 +595,7 @@ def _v1_column(row: dict[str, Any], schema: Schema) -> Column:
 
 
 def _v1_constraint(table: Table, kind: str, row: dict[str, Any]) -> None:
-    name = _pg_name(str(row.get("name")))
+    name = clip(str(row.get("name")))
     columns = tuple(str(c) for c in row.get("columns") or () if isinstance(c, str))
     if kind == "pks":
         _add_key(table, name, ConstraintKind.PRIMARY, columns)

@@ -5,22 +5,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from neontui.core.schema.names import NAME_BYTES, clip
+
 if TYPE_CHECKING:
     from neontui.core.safety.engine import Node, Statement, TableKey
 
 NO_TX = "-- run outside the migration transaction (neontui migrate runs it as its own step)\n"
 
 
-MAX_IDENTIFIER = 63  # bytes (NAMEDATALEN - 1), not characters
-
-
 def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def truncated(name: str, limit: int = MAX_IDENTIFIER) -> str:
-    """What PostgreSQL keeps of a longer name: its first `limit` bytes of UTF-8, never half a character."""
-    return name.encode("utf-8")[:limit].decode("utf-8", "ignore")
 
 
 def table_sql(table: TableKey) -> str:
@@ -73,7 +67,7 @@ def not_valid_then_validate(stmt: Statement, table: TableKey, name: str, single:
 def index_then_constraint(table: TableKey, name: str, what: str, keys: list[str]) -> str | None:
     if not name or not keys:
         return None
-    index = f"{truncated(name, MAX_IDENTIFIER - 4)}_idx"
+    index = f"{clip(name, NAME_BYTES - 4)}_idx"
     columns = ", ".join(ident(k) for k in keys)
     return (f"{NO_TX}CREATE UNIQUE INDEX CONCURRENTLY {ident(index)} ON {table_sql(table)} ({columns});\n"
             f"-- then, in the migration\nALTER TABLE {table_sql(table)} ADD CONSTRAINT {ident(name)} {what} "
@@ -81,7 +75,7 @@ def index_then_constraint(table: TableKey, name: str, what: str, keys: list[str]
 
 
 def set_not_null(table: TableKey, column: str) -> str:
-    check = ident(truncated(f"{table[1]}_{column}_not_null"))
+    check = ident(clip(f"{table[1]}_{column}_not_null"))
     t = table_sql(table)
     return (f"-- run 1\nALTER TABLE {t} ADD CONSTRAINT {check} CHECK ({ident(column)} IS NOT NULL) NOT VALID;\n"
             f"-- run 2\nALTER TABLE {t} VALIDATE CONSTRAINT {check};\n"

@@ -24,19 +24,14 @@ from typing import Any
 
 from neontui.core.drizzle.journal import split_statements
 from neontui.core.schema import Column, Constraint, ConstraintKind, Schema, Table, TableKey, Volatility
+from neontui.core.schema.names import NAME_BYTES, SERIALS, clip, object_name, regclass_text
 from neontui.core.sql.nodes import names, object_key, qualified, rel
 from neontui.core.sql.parse import SqlSyntaxError, parse, parse_tree
-from neontui.core.sql.statements import UnsupportedBody, do_body_sql
+from neontui.core.sql.statements import UnsupportedBody, declared_volatility, do_body_sql
 from neontui.core.sql.types import SqlType, parse_type, type_text
 
 Node = dict[str, Any]
 
-NAME_BYTES = 63  # NAMEDATALEN - 1
-_SERIALS = {"serial": "integer", "serial4": "integer", "bigserial": "bigint", "serial8": "bigint",
-            "smallserial": "smallint", "serial2": "smallint"}
-_SERIAL_BASES = {"serial": "int4", "serial4": "int4", "bigserial": "int8", "serial8": "int8",
-                 "smallserial": "int2", "serial2": "int2"}
-_VOLATILITY = {"immutable": Volatility.IMMUTABLE, "stable": Volatility.STABLE, "volatile": Volatility.VOLATILE}
 _INDEX_KINDS = {ConstraintKind.PRIMARY, ConstraintKind.UNIQUE, ConstraintKind.EXCLUSION}
 # What drizzle's snapshots describe; NOT NULL constraints (PostgreSQL 18) are compared as the columns' not_null.
 _COMPARED_KINDS = {ConstraintKind.PRIMARY, ConstraintKind.UNIQUE, ConstraintKind.FOREIGN, ConstraintKind.CHECK}
@@ -54,25 +49,6 @@ def replay(schema: Schema, text: str, *, origin: str) -> Schema:
 
 
 # -- PostgreSQL's names ----------------------------------------------------------------------------------------------
-
-def clip(name: str, size: int = NAME_BYTES) -> str:
-    """The longest prefix of `name` that fits in `size` bytes of UTF-8 without splitting a character
-    (pg_mbcliplen)."""
-    return name.encode()[:size].decode(errors="ignore")
-
-
-def object_name(name1: str, name2: str | None, label: str | None) -> str:
-    """makeObjectName: `name1_name2_label` in 63 bytes, the longer of the two names shortened first."""
-    len1, len2 = len(name1.encode()), len(name2.encode()) if name2 else 0
-    available = NAME_BYTES - (1 if name2 else 0) - (len(label.encode()) + 1 if label else 0)
-    while len1 + len2 > available:
-        if len1 > len2:
-            len1 -= 1
-        else:
-            len2 -= 1
-    parts = [clip(name1, len1)] + ([clip(name2, len2)] if name2 else []) + ([label] if label else [])
-    return "_".join(parts)
-
 
 def choose_name(name1: str, name2: str | None, label: str, taken: Callable[[str], bool]) -> str:
     """ChooseRelationName / ChooseConstraintName: the first of `label`, `label1`, `label2`… whose name is free."""
@@ -356,9 +332,9 @@ def _add_column(run: _Run, key: TableKey, column_def: Node, *, constraints: bool
     name, type_name = column_def["colname"], column_def["typeName"]
     column = Column(type_text(type_name))
     base = (names(type_name.get("names")) or [""])[-1]
-    if base in _SERIALS and not type_name.get("arrayBounds"):
+    if base in SERIALS and not type_name.get("arrayBounds"):
         sequence = choose_name(key[1], name, "seq", run.relation_taken(key[0]))
-        column = Column(_SERIALS[base], not_null=True, default=f"nextval('{_regclass(key[0], sequence)}'::regclass)")
+        column = Column(SERIALS[base], not_null=True, default=f"nextval('{regclass_text(key[0], sequence)}'::regclass)")
     table.columns[name] = column
     for item in column_def.get("constraints", ()):
         constraint = item.get("Constraint", {})
@@ -366,11 +342,6 @@ def _add_column(run: _Run, key: TableKey, column_def: Node, *, constraints: bool
             _COLUMN_PROPERTIES[constraint["contype"]](run, column, constraint)
         elif constraints and constraint:
             _add_constraint(run, key, constraint, name)
-
-
-def _regclass(schema: str, name: str) -> str:
-    text = name if name.islower() and name.replace("_", "").isalnum() else '"' + name.replace('"', '""') + '"'
-    return text if schema == "public" else f"{schema}.{text}"
 
 
 def _set_not_null(run: _Run, column: Column, constraint: Node) -> None:
@@ -656,11 +627,7 @@ def _create_function(run: _Run, node: Node) -> None:
     if node.get("is_procedure"):
         return
     key = qualified(node.get("funcname"))
-    volatility = Volatility.VOLATILE
-    for option in node.get("options", ()):
-        definition = option.get("DefElem", {})
-        if definition.get("defname") == "volatility":
-            volatility = _VOLATILITY.get(definition["arg"]["String"]["sval"], Volatility.VOLATILE)
+    volatility = declared_volatility(node)
     old = run.schema.functions.get(key)
     if old is not None and not node.get("replace"):
         volatility = max(old, volatility, key=list(Volatility).index)
@@ -850,8 +817,8 @@ def _pair_primary_keys(mine: dict[str, Constraint], theirs: dict[str, Constraint
 def _column_facts(column: Column) -> tuple[SqlType, bool, bool]:
     """(type, not null, has a default), a serial spelled out as PostgreSQL stores it."""
     base, mods = parse_type(column.type)
-    if base in _SERIAL_BASES:
-        return (_SERIAL_BASES[base], mods), True, True
+    if base in SERIALS:
+        return (parse_type(SERIALS[base])[0], mods), True, True
     return (base, mods), column.not_null, column.default is not None
 
 

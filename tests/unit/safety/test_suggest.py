@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from neontui.core.safety import Source, analyze
-from neontui.core.safety.suggest import ident, table_sql, truncated
+from neontui.core.safety.suggest import ident, table_sql
+from neontui.core.schema.names import clip
 from neontui.core.sql.parse import parse
 from neontui.core.sql.versions import parse_version
 
@@ -65,7 +66,7 @@ def test_generated_names_are_cut_to_63_bytes_at_a_character_boundary_like_postgr
     assert f'ADD CONSTRAINT "{"é" * 30}_em" CHECK' in check  # 60 + 3 bytes; PostgreSQL 15 keeps the same
     index = suggestion(f'ALTER TABLE "users" ADD CONSTRAINT "{"é" * 31}" UNIQUE("email");', "add-unique-constraint")
     assert f'CONCURRENTLY "{"é" * 29}_idx"' in index  # 58 bytes + _idx: no half letter, within 63 bytes
-    assert truncated("a" + "é" * 31) == "a" + "é" * 31 and truncated("é" * 32) == "é" * 31
+    assert clip("a" + "é" * 31) == "a" + "é" * 31 and clip("é" * 32) == "é" * 31
 
 
 def test_reindex_of_the_system_catalogs_is_not_advised_concurrently_postgresql_refuses_it():

@@ -11,8 +11,9 @@ import copy
 import pytest
 
 from neontui.core.schema import Column, Constraint, ConstraintKind, Schema, Table, Volatility
+from neontui.core.schema.names import clip, object_name
 from neontui.core.sql.parse import parse
-from neontui.core.sql.replay import clip, compare, index_column_names, object_name, replay
+from neontui.core.sql.replay import compare, index_column_names, replay
 from neontui.core.sql.types import parse_type, type_from_node, type_text
 
 BP = "\n--> statement-breakpoint\n"

@@ -8,12 +8,12 @@ import re
 
 from neontui.core.safety.engine import Node, Statement
 from neontui.core.safety.rules.nodes import show, walk
-from neontui.core.safety.suggest import MAX_IDENTIFIER, truncated
+from neontui.core.schema.names import NAME_BYTES, clip
 from neontui.core.sql.parse import scan
 
 # Cheap pre-filter, in bytes like the limit: only a statement with such a run (a quoted one may hold spaces) can hold
 # a long identifier.
-_LONG_RUN = re.compile(rb'[^\s(),;.\']{%d,}|"[^"]{%d,}' % (MAX_IDENTIFIER + 1, MAX_IDENTIFIER + 1))
+_LONG_RUN = re.compile(rb'[^\s(),;.\']{%d,}|"[^"]{%d,}' % (NAME_BYTES + 1, NAME_BYTES + 1))
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 LOCKING = {"AlterTableStmt", "IndexStmt", "DropStmt", "RenameStmt", "TruncateStmt", "ReindexStmt", "ClusterStmt",
            "RefreshMatViewStmt", "AlterObjectSchemaStmt"}
@@ -52,8 +52,8 @@ def identifier_length(stmt: Statement) -> None:
         # Unquoted, PostgreSQL folds only ASCII letters under UTF-8 (ÉTÉ_X is stored as ÉtÉ_x).
         name = word[1:-1].replace('""', '"') if word.startswith('"') else word.translate(_ASCII_LOWER)
         size = len(name.encode("utf-8"))
-        if size > MAX_IDENTIFIER:
-            kept = truncated(name)
+        if size > NAME_BYTES:
+            kept = clip(name)
             stmt.report("identifier-too-long", f'"{name}" is {size} bytes; PostgreSQL truncates it to "{kept}"',
                         at=stmt.start + token.start,
                         suggestion=f'-- PostgreSQL will use "{kept}"; a later statement naming "{name}" fails')

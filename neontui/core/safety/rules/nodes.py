@@ -7,6 +7,7 @@ from typing import Any
 from neontui.core.safety.engine import Node, RunState, Statement, TableKey
 from neontui.core.safety.model import RunMode
 from neontui.core.schema import ConstraintKind, Volatility
+from neontui.core.schema.names import SERIALS
 
 # The naming readers live in core.sql.nodes (the replay reads statements too); the rules import them from here.
 from neontui.core.sql.nodes import names, qualified
@@ -15,7 +16,7 @@ from neontui.core.sql.nodes import rel as rel
 from neontui.core.sql.statements import builtin_volatility
 from neontui.core.sql.types import expression_node
 
-SERIAL_TYPES = {"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"}
+SERIAL_TYPES = frozenset(SERIALS)
 
 
 def show(key: TableKey) -> str:
