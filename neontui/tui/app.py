@@ -28,6 +28,7 @@ from neontui.tui.layout_actions import LayoutActions
 from neontui.tui.messages import Failed, Loaded, Reload, RunFinished
 from neontui.tui.run_actions import RunActions
 from neontui.tui.screens.dialogs import ConfirmDialog, ErrorDialog
+from neontui.tui.terminal_signals import resume_only_after_suspend
 from neontui.tui.threads import in_daemon_thread
 from neontui.tui.widgets.checklist_pane import ChecklistPane
 from neontui.tui.widgets.info import FindingBox, FindingDetail, ProblemBanner, StatusBar, plain_scrollbars, status_parts
@@ -91,6 +92,7 @@ class NeontuiApp(LayoutActions, RunActions, BackupActions):  # BackupActions ove
         yield Footer()
 
     def on_mount(self) -> None:
+        resume_only_after_suspend()  # a hang-up's SIGCONT must not restart output on a terminal that is gone
         for signum in (signal.SIGHUP, signal.SIGTERM):  # through the loop: a SystemExit raised inside it would
             asyncio.get_running_loop().add_signal_handler(signum, self._hang_up, 128 + signum)  # strand its tasks
         plain_scrollbars(self.screen)

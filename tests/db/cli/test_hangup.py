@@ -122,6 +122,8 @@ def test_closing_the_terminal_exits_129_without_a_crash_report(console, tmp_path
     wait_until(lambda: c.shows(b"0000_init"), START_TIMEOUT, "the console to show the journal")
     os.close(c.primary)
     c.primary = os.open(os.devnull, os.O_RDONLY)  # for the fixture's close
+    for _ in range(3):  # the kernel follows the hang-up with SIGCONT; more of them make a wrong resume likely
+        os.kill(c.proc.pid, signal.SIGCONT)
     assert c.proc.wait(timeout=START_TIMEOUT) == HANGUP
     assert crash_reports(tmp_path) == []
     wait_until(lambda: sessions_of(database_url) == [], 10, "the console's sessions to end")
@@ -155,3 +157,18 @@ def test_hang_up_during_a_migration_leaves_no_session_or_lock_behind(console, tm
                             "ORDER BY ordinal_position").fetchall() == [("id",)]  # the step was rolled back
         assert conn.execute("SELECT to_regclass('drizzle.__drizzle_migrations') IS NULL OR "
                             "(SELECT count(*) FROM drizzle.__drizzle_migrations) = 0").fetchone() == (True,)
+
+
+def test_ctrl_z_still_suspends_and_a_continue_resumes_the_console(console, tmp_path, database_url):
+    """SIGCONT resumes the console after a suspend (it is ignored only when no suspend came before it)."""
+    project = sql_project(tmp_path / "app", {"0000_init": b'CREATE TABLE "users" ("id" integer);'},
+                          database_url=database_url)
+    c = console(project)
+    wait_until(lambda: c.shows(b"0000_init"), START_TIMEOUT, "the console to show the journal")
+    c.proc.send_signal(signal.SIGTSTP)
+    wait_until(lambda: c.shows(b"\x1b[?1049l"), 10, "the console to leave the alternate screen")  # suspended
+    c.output.clear()
+    c.proc.send_signal(signal.SIGCONT)
+    wait_until(lambda: c.shows(b"0000_init"), START_TIMEOUT, "the console to draw again after the resume")
+    c.press(b"q")
+    assert c.proc.wait(timeout=START_TIMEOUT) == 0
