@@ -19,7 +19,7 @@ from tests.helpers import TEST_DATABASE_ENV, bundled_pg_dump_dir, server_major
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     # Before any fixture of the test, session-scoped ones (drizzle_template) included.
-    allow_npm(any(item.get_closest_marker(marker) is not None for marker in ("drizzle", "neon_api")))
+    allow_npm(any(item.get_closest_marker(marker) is not None for marker in ("drizzle", "neon_api", "sarif")))
 
 
 @pytest.fixture(autouse=True)

@@ -2,8 +2,9 @@
 
 Two lines, each a pinned fixture with its committed lockfile: 0.31 (drizzle-kit 0.31.11, drizzle-orm 0.45.4) in
 `drizzle_fixture/` and 1.0 (1.0.0-rc.5) in `drizzle_fixture_v1/`. `python -m tests.drizzle_env` installs both ahead of
-the test run (.ci/run does this), together with a third fixture, `neon_api_fixture/` (`@neondatabase/api-client`
-2.7.3), which ships Neon's published OpenAPI spec for tests/neon_server.py.
+the test run (.ci/run does this), together with two more: `neon_api_fixture/` (`@neondatabase/api-client` 2.7.3),
+which ships Neon's published OpenAPI spec for tests/neon_server.py, and `sarif_fixture/` (Microsoft's SARIF
+Multitool 5.7.0 for Linux), whose schema and validator check neontui's SARIF output (tests/sarif_check.py).
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 FIXTURES = {"0.31": Path(__file__).parent / "drizzle_fixture", "1.0": Path(__file__).parent / "drizzle_fixture_v1",
-            "neon-api": Path(__file__).parent / "neon_api_fixture"}
+            "neon-api": Path(__file__).parent / "neon_api_fixture", "sarif": Path(__file__).parent / "sarif_fixture"}
 # The file a fixture's users need, whose presence says it was installed (drizzle-kit's bin link for the kit lines).
-_READY = {"neon-api": Path("@neondatabase") / "api-client" / "public-v2-for-users.gen.yaml"}
+_READY = {"neon-api": Path("@neondatabase") / "api-client" / "public-v2-for-users.gen.yaml",
+          "sarif": Path("@microsoft") / "sarif-multitool-linux" / "Sarif.Multitool"}
 _KIT = Path(".bin") / "drizzle-kit"
 INSTALL_TIMEOUT = 600
 RUN_TIMEOUT = 120
@@ -51,12 +53,13 @@ def allow_npm(allowed: bool) -> None:
 
 
 def node_modules(line: str = "0.31") -> Path:
-    """Install the pinned drizzle-kit/drizzle-orm/pg of one line ("0.31" or "1.0"), or the Neon API spec
-    ("neon-api"), once (file-locked) and return its node_modules. Refused to a test not marked `drizzle` (or
-    `neon_api`) even when the cache is warm, so that it fails alike on a fresh machine."""
+    """Install the pinned drizzle-kit/drizzle-orm/pg of one line ("0.31" or "1.0"), the Neon API spec
+    ("neon-api") or the SARIF Multitool ("sarif"), once (file-locked) and return its node_modules. Refused to a test
+    not marked `drizzle` (or `neon_api`, `sarif`) even when the cache is warm, so that it fails alike on a fresh
+    machine."""
     if not _npm_allowed:
         raise RuntimeError("this test uses drizzle-kit from npm: mark it @pytest.mark.drizzle "
-                           "(@pytest.mark.neon_api for the Neon API spec)")
+                           "(@pytest.mark.neon_api for the Neon API spec, @pytest.mark.sarif for the SARIF Multitool)")
     target = cache_dir(line)
     modules = target / "node_modules"
     ready = modules / _READY.get(line, _KIT)
