@@ -1,6 +1,6 @@
 """Every benchmark in one command, and one combined table.
 
-    python -m benchmarks [--quick] [--squawk-limit SECONDS]
+    python -m benchmarks [--quick] [--squawk-limit SECONDS] [--project DIR --url URL]
 
 Runs `python -m benchmarks.<name> [--quick]` for status, apply, lint and console in sequence (each a subprocess
 with a timeout), reads the JSON each one writes to benchmarks/results/, prints one table (benchmark, neontui,
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import RESULTS
+from benchmarks.common import RESULTS, project_args
 
 ROOT = Path(__file__).parent.parent
 # (name, extra arguments for a full run, timeout of a full run, timeout of a --quick run), in running order.
@@ -165,9 +165,11 @@ def machine(results: dict[str, dict[str, Any] | None]) -> dict[str, Any]:
 # --- running --------------------------------------------------------------------------------------------------
 
 
-def run_one(name: str, quick: bool, extra: tuple[str, ...], timeout: float) -> dict[str, Any]:
+def run_one(name: str, quick: bool, extra: tuple[str, ...], timeout: float,
+            project: Path | None = None) -> dict[str, Any]:
     """Run one benchmark module (its output goes straight to ours) and read the JSON it wrote."""
-    path = RESULTS / (f"{name}-quick.json" if quick else f"{name}.json")
+    stem = f"{name}-{project.resolve().name}" if project is not None else name
+    path = RESULTS / (f"{stem}-quick.json" if quick else f"{stem}.json")
     argv = [sys.executable, "-m", f"benchmarks.{name}", *(["--quick"] if quick else []), *extra]
     print(f"\n=== {' '.join(argv[1:])} (timeout {timeout:.0f} s) ===", flush=True)
     started = time.time()
@@ -222,7 +224,8 @@ def markdown(rows: list[dict[str, Any]], info: dict[str, Any], runs: list[dict[s
              f"{info['drizzle-kit'] or 'drizzle-kit missing'}; {info['psql'] or 'psql missing'}; "
              f"{info['squawk'] or 'squawk missing'}.", "",
              "Figures are medians of fresh processes (process start included) with min–max; ratios are neontui's "
-             "median over the anchor's, measured in the same run.", "",
+             "median over the anchor's, measured in the same run, alternating. neontui runs on a virtual "
+             "environment's interpreter, as a user's install does (benchmarks/interpreter.py).", "",
              "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     for row in rows:
         lines.append("| " + " | ".join(str(row[k]).replace("|", "\\|") for k in HEADER) + " |")
@@ -235,7 +238,10 @@ def main() -> int:
     parser.add_argument("--squawk-limit", type=float, default=None,
                         help="cap one squawk run in the lint benchmark (seconds; default 60, --quick 30)")
     parser.add_argument("--only", nargs="+", choices=[b[0] for b in BENCHMARKS], help="run only these")
+    project_args(parser)
     args = parser.parse_args()
+    if args.project is not None and not args.url:
+        parser.error("--project needs --url (a server where scratch databases may be created)")
     limit = args.squawk_limit if args.squawk_limit is not None else (30.0 if args.quick else 60.0)
     clock = time.perf_counter()
     runs = []
@@ -244,7 +250,9 @@ def main() -> int:
             continue
         if name == "lint":
             extra = (*extra, "--squawk-limit", f"{limit:g}")
-        runs.append(run_one(name, args.quick, extra, quick_timeout if args.quick else full_timeout))
+        if args.project is not None:
+            extra = (*extra, "--project", str(args.project), "--url", args.url)
+        runs.append(run_one(name, args.quick, extra, quick_timeout if args.quick else full_timeout, args.project))
     total = time.perf_counter() - clock
     rows = summarize(runs)
     info = machine({r["name"]: r["result"] for r in runs})
@@ -256,7 +264,7 @@ def main() -> int:
     missed = [r["benchmark"] for r in rows if r["met"] is False]
     if missed:
         print("targets missed or crashes: " + "; ".join(missed))
-    suffix = "-quick" if args.quick else ""
+    suffix = (f"-{args.project.resolve().name}" if args.project is not None else "") + ("-quick" if args.quick else "")
     RESULTS.mkdir(exist_ok=True)
     document = {"quick": args.quick, "machine": info, "duration": total, "rows": rows,
                 "benchmarks": [{k: v for k, v in r.items() if k != "result"} for r in runs]}

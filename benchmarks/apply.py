@@ -31,10 +31,14 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from benchmarks.common import bench_main
+from benchmarks.common import bench_main, project_args
 from benchmarks.generate import Schema, project
+from benchmarks.interpreter import neontui_argv
+from benchmarks.projects import subject
+from neontui.core.db.connect import connect
 from neontui.core.db.url import with_database
 from neontui.core.drizzle.journal import read_journal
+from neontui.core.migrate.migrator import run as migrator_run
 
 RUN_TIMEOUT = 180.0  # one apply
 TOOL_TIMEOUT = 60.0  # --help, --version, admin statements
@@ -42,7 +46,7 @@ TOOLS = ("neontui", "drizzle-kit", "psql -1")
 
 def neontui_apply(project_dir: Path, url: str) -> subprocess.CompletedProcess[str]:
     """Apply every migration of the project with neontui, in a process of its own."""
-    argv = [sys.executable, "-m", "neontui", "migrate", str(project_dir), "--url", url, "--json"]
+    argv = neontui_argv("migrate", str(project_dir), "--url", url, "--json")
     return subprocess.run(argv, cwd=project_dir, env=_env(DATABASE_URL=url), capture_output=True, text=True,
                           timeout=RUN_TIMEOUT, stdin=subprocess.DEVNULL)
 
@@ -54,8 +58,12 @@ def drizzle_apply(project_dir: Path, url: str) -> subprocess.CompletedProcess[st
 
 
 def psql_apply(project_dir: Path, url: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["psql", "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-f", str(project_dir / "all.sql"), url],
-                          cwd=project_dir, env=_env(), capture_output=True, text=True, timeout=RUN_TIMEOUT,
+    return psql_file(project_dir / "all.sql", url)
+
+
+def psql_file(path: Path, url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["psql", "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-f", str(path), url],
+                          cwd=path.parent, env=_env(), capture_output=True, text=True, timeout=RUN_TIMEOUT,
                           stdin=subprocess.DEVNULL)
 
 
@@ -111,20 +119,33 @@ class Databases:
         self._admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def check(url: str, tables: set[str], hashes: list[str] | None) -> str | None:
-    """Why the run did not apply everything (None when it did): the final tables, and the ledger if any."""
+DRIZZLE_LEDGER = ("drizzle", "__drizzle_migrations")
+_TABLES = ("select schemaname || '.' || tablename from pg_tables "
+           "where schemaname not in ('pg_catalog', 'information_schema') and schemaname <> %s")
+
+
+def tables_of(url: str, ledger_schema: str = DRIZZLE_LEDGER[0]) -> set[str]:
+    """Every user table as schema.name, the ledger's schema left out."""
     with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
-        found = {r[0] for r in conn.execute("select tablename from pg_tables where schemaname = 'public'")}
-        if found != tables:
-            return f"{len(tables - found)} of the {len(tables)} expected tables missing, {len(found - tables)} extra"
-        if hashes is None:
-            return None
+        return {r[0] for r in conn.execute(_TABLES, (ledger_schema,))}
+
+
+def check(url: str, tables: set[str], hashes: list[str] | None,
+          ledger: tuple[str, str] = DRIZZLE_LEDGER) -> str | None:
+    """Why the run did not apply everything (None when it did): the final tables, and the ledger if any."""
+    found = tables_of(url, ledger[0])
+    if found != tables:
+        return f"{len(tables - found)} of the {len(tables)} expected tables missing, {len(found - tables)} extra"
+    if hashes is None:
+        return None
+    with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
         try:
-            rows = [r[0] for r in conn.execute('select hash from "drizzle"."__drizzle_migrations" order by id')]
+            query = sql.SQL("select hash from {}.{} order by id").format(*map(sql.Identifier, ledger))
+            rows = [r[0] for r in conn.execute(query)]
         except psycopg.errors.UndefinedTable:
-            return "no ledger table drizzle.__drizzle_migrations"
-        if rows != hashes:
-            return f"the ledger has {len(rows)} rows, not the journal's {len(hashes)} hashes in order"
+            return f"no ledger table {ledger[0]}.{ledger[1]}"
+    if rows != hashes:
+        return f"the ledger has {len(rows)} rows, not the journal's {len(hashes)} hashes in order"
     return None
 
 
@@ -153,15 +174,15 @@ def summary(times: list[float], errors: list[str], runs: int) -> dict[str, Any]:
 Apply = Callable[[Path, str], subprocess.CompletedProcess[str]]
 
 
-def timed_apply(apply: Apply, root: Path, url: str, tables: set[str],
-                hashes: list[str] | None) -> tuple[float | None, str | None]:
+def timed_apply(apply: Apply, root: Path, url: str, tables: set[str], hashes: list[str] | None,
+                ledger: tuple[str, str] = DRIZZLE_LEDGER) -> tuple[float | None, str | None]:
     """(seconds, None) when the run applied everything, else (None, why, with the tool's own error)."""
     done: subprocess.CompletedProcess[str] | None = None
     start = time.perf_counter()
     try:
         done = apply(root, url)
         elapsed = time.perf_counter() - start
-        problem = check(url, tables, hashes)
+        problem = check(url, tables, hashes, ledger)
     except subprocess.TimeoutExpired:
         return None, f"timed out after {RUN_TIMEOUT:.0f} s"
     except psycopg.Error as exc:
@@ -186,7 +207,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         journal = read_journal(out)
         texts = [e.text or "" for e in journal.entries]
         (root / "all.sql").write_text("\n".join(texts))
-        tables, hashes = set(schema.table_names()), [e.hash or "" for e in journal.entries]
+        tables, hashes = {f"public.{t}" for t in schema.table_names()}, [e.hash or "" for e in journal.entries]
 
         modules, drizzle_missing = find_drizzle_kit()
         if modules is not None:
@@ -217,40 +238,84 @@ def _measure(tools: Tools, root: Path, data: Path, tables: set[str], runs: int) 
     """Each tool `runs` times on fresh databases of one embedded server (in `data`); and the server's version."""
     from neontui.core.db.embedded import start_embedded
 
-    times: Times = {(row, name): [] for row in ROWS for name in tools}
-    errors: Errors = {(row, name): [] for row in ROWS for name in tools}
     server = start_embedded(data)
     try:
-        databases = Databases(server.url)
-        with psycopg.connect(server.url, autocommit=True, connect_timeout=10) as conn:
-            server_version = str(conn.execute("show server_version").fetchone()[0])
-        names = list(tools)
-        # Round -1 warms up (caches, the server's first databases) and is not counted. Then round-robin, each
-        # round starting with the next tool, so drift on the machine spreads over every tool alike.
-        for round_ in range(-1, runs):
-            shift = round_ % len(names)
-            for name in names[shift:] + names[:shift]:
-                apply, ledger = tools[name]
-                db, url = databases.create()
-                try:
-                    elapsed, problem = timed_apply(apply, root, url, tables, ledger)
-                    if round_ < 0:
-                        continue
-                    if problem is not None:
-                        errors["apply", name].append(problem)
-                        continue
-                    times["apply", name].append(elapsed)
-                    if ledger is not None:  # again, with nothing pending: the fixed cost of a run
-                        elapsed, problem = timed_apply(apply, root, url, tables, ledger)
-                        if problem is None:
-                            times["noop", name].append(elapsed)
-                        else:
-                            errors["noop", name].append(problem)
-                finally:
-                    databases.drop(db)
+        return _measure_on(Databases(server.url), tools, root, tables, runs)
     finally:
         server.stop()
+
+
+def _measure_on(databases: Databases, tools: Tools, root: Path, tables: set[str], runs: int,
+                ledger: tuple[str, str] = DRIZZLE_LEDGER) -> tuple[Times, Errors, str]:
+    """Each tool `runs` times, each run on a fresh database of `databases`; and the server's version."""
+    times: Times = {(row, name): [] for row in ROWS for name in tools}
+    errors: Errors = {(row, name): [] for row in ROWS for name in tools}
+    with psycopg.connect(databases.admin_url, autocommit=True, connect_timeout=10) as conn:
+        server_version = str(conn.execute("show server_version").fetchone()[0])
+    names = list(tools)
+    # Round -1 warms up (caches, the server's first databases) and is not counted. Then round-robin, each
+    # round starting with the next tool, so drift on the machine spreads over every tool alike.
+    for round_ in range(-1, runs):
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            apply, hashes = tools[name]
+            db, url = databases.create()
+            try:
+                elapsed, problem = timed_apply(apply, root, url, tables, hashes, ledger)
+                if round_ < 0:
+                    continue
+                if problem is not None:
+                    errors["apply", name].append(problem)
+                    continue
+                times["apply", name].append(elapsed)
+                if hashes is not None:  # again, with nothing pending: the fixed cost of a run
+                    elapsed, problem = timed_apply(apply, root, url, tables, hashes, ledger)
+                    if problem is None:
+                        times["noop", name].append(elapsed)
+                    else:
+                        errors["noop", name].append(problem)
+            finally:
+                databases.drop(db)
     return times, errors, server_version
+
+
+def run_project(project_dir: Path, admin_url: str, quick: bool = False) -> dict[str, Any]:
+    """`--project DIR --url URL`: a fresh apply of the project by each tool, on scratch databases of URL's server.
+    The tables to expect are those neontui's migrator leaves, in-process, on a first scratch database."""
+    runs = 3 if quick else 5
+    databases = Databases(admin_url)
+    with tempfile.TemporaryDirectory(prefix="neontui-bench-apply-") as tmp:
+        target = subject(project_dir, Path(tmp))
+        all_sql = Path(tmp) / "all.sql"  # never in the project's folder, which is the user's
+        all_sql.write_text(target.all_sql)
+        ledger = (target.ledger_schema, target.ledger_table)
+        db, url = databases.create()
+        try:
+            with connect(url) as conn:
+                migrator_run(conn, target.journal, *ledger)
+            tables = tables_of(url, target.ledger_schema)
+        finally:
+            databases.drop(db)
+        hashes = [e.hash or "" for e in target.journal.entries]
+        tools: Tools = {"neontui": (neontui_apply, hashes)}
+        if target.kit is not None:
+            tools["drizzle-kit"] = (drizzle_apply, hashes)
+        psql = shutil.which("psql")
+        if psql:
+            tools["psql -1"] = (lambda _root, url: psql_file(all_sql, url), None)
+        times, errors, server_version = _measure_on(databases, tools, target.root, tables, runs, ledger)
+        versions = {"server": f"PostgreSQL {server_version}", "neontui": "neontui migrate",
+                    "drizzle-kit": _version([str(target.kit), "--version"], target.root) if target.kit else None,
+                    "psql": _version([psql, "--version"]) if psql else None}
+    journal = target.journal
+    count = len(journal.entries)
+    missing = {"drizzle-kit": target.kit_missing or None, "psql -1": None if psql else "psql is not installed"}
+    rows = _rows(tools, times, errors, runs, count)
+    rows["apply"]["label"] = f"apply {count} migrations ({target.name}), fresh db"
+    return {"quick": quick, "runs": runs, "migrations": count, "project": target.name,
+            "statements": sum(len(e.statements) for e in journal.entries),
+            "bytes": sum(len((e.text or "").encode()) for e in journal.entries), "tables": len(tables),
+            "versions": versions, "missing": missing, "rows": rows}
 
 
 def _rows(tools: Tools, times: Times, errors: Errors, runs: int, count: int) -> dict[str, Any]:
@@ -301,9 +366,14 @@ def print_table(result: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    return bench_main("apply", __doc__, "30 migrations and 3 runs, for CI", lambda args: run(quick=args.quick),
-                      print_table, lambda result: any(r and r["failed"] for row in result["rows"].values()
-                                                      for r in (row[t] for t in TOOLS)))
+    def run_args(args: Any) -> dict[str, Any]:
+        if args.project is not None:
+            return run_project(args.project, args.url, quick=args.quick)
+        return run(quick=args.quick)
+
+    return bench_main("apply", __doc__, "30 migrations and 3 runs, for CI", run_args, print_table,
+                      lambda result: any(r and r["failed"] for row in result["rows"].values()
+                                         for r in (row[t] for t in TOOLS)), configure=project_args)
 
 if __name__ == "__main__":
     sys.exit(main())

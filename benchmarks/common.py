@@ -15,6 +15,14 @@ from neontui.core.errors import ConfigError
 RESULTS = Path(__file__).parent / "results"
 
 
+def project_args(parser: argparse.ArgumentParser) -> None:
+    """`--project DIR --url URL`: measure a project of your own instead of generated ones (benchmarks/projects.py)."""
+    parser.add_argument("--project", type=Path, metavar="DIR",
+                        help="a Drizzle project (the folder with drizzle.config.*) to measure, not generated ones")
+    parser.add_argument("--url", metavar="URL",
+                        help="with --project: a PostgreSQL server where scratch databases may be created")
+
+
 def bench_main(name: str, doc: str, quick_help: str, run_fn: Callable[[argparse.Namespace], dict[str, Any]],
                print_fn: Callable[[dict[str, Any]], None],
                failed: Callable[[dict[str, Any]], bool] = lambda _result: False,
@@ -27,6 +35,8 @@ def bench_main(name: str, doc: str, quick_help: str, run_fn: Callable[[argparse.
     if configure is not None:
         configure(parser)
     args = parser.parse_args()
+    if getattr(args, "project", None) is not None and not args.url:
+        parser.error("--project needs --url (a server where scratch databases may be created)")
     started = time.perf_counter()
     try:
         result = run_fn(args)
@@ -37,5 +47,6 @@ def bench_main(name: str, doc: str, quick_help: str, run_fn: Callable[[argparse.
     print_fn(result)
     print(f"benchmark took {result['duration']:.0f} s")
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / (f"{name}-quick.json" if args.quick else f"{name}.json")).write_text(json.dumps(result, indent=2))
+    stem = f"{name}-{args.project.resolve().name}" if getattr(args, "project", None) is not None else name
+    (RESULTS / (f"{stem}-quick.json" if args.quick else f"{stem}.json")).write_text(json.dumps(result, indent=2))
     return 1 if failed(result) else 0

@@ -5,6 +5,7 @@ T0 = time.perf_counter()  # the probe's very first statement: the parent compare
 """One measurement of the console in a fresh process, for benchmarks/console.py (not meant to be run by hand).
 
     python benchmarks/console_probe.py console PROJECT_DIR URL OUT_JSON   first frame, status loaded, peak RSS
+    python benchmarks/console_probe.py floor OUT_JSON                     first frame of a minimal app (one Static)
     python benchmarks/console_probe.py sql OUT_DIR OUT_JSON               big migration in a lone SqlPane, page-down
     python benchmarks/console_probe.py log LINES OUT_JSON                 stream lines into a lone LogPane, stalls
 
@@ -63,6 +64,20 @@ async def console(project_dir: str, url: str) -> dict[str, Any]:
     return {"t0": T0, "imported": imported, "first_frame": first_frame, "loaded_message": marks.get("loaded_message"),
             "loaded": marks.get("loaded_painted"), "pending": pending, "status": status[:300],
             "error": errors[0] if errors else None, "peak_rss_mb": peak_rss_mb()}
+
+
+async def floor() -> dict[str, Any]:
+    """The floor under the console's first frame: Textual's own import and set-up, with one Static to paint."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Minimal(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("neontui")
+
+    async with Minimal().run_test(size=(120, 40)):
+        first_frame = time.perf_counter()
+    return {"t0": T0, "first_frame": first_frame}
 
 
 async def sql(out_dir: str) -> dict[str, Any]:
@@ -160,6 +175,8 @@ def main() -> int:
     mode, *args = sys.argv[1:]
     if mode == "console":
         result = asyncio.run(console(args[0], args[1]))
+    elif mode == "floor":
+        result = asyncio.run(floor())
     elif mode == "sql":
         result = asyncio.run(sql(args[0]))
     elif mode == "log":

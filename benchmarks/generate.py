@@ -402,12 +402,16 @@ def migration(rng: random.Random, serial: int, schema: Schema) -> list[str]:
 def big_migration(path: Path, size: int = 5_000_000, seed: int = 7, *, schema: Schema | None = None) -> Path:
     """One file of about `size` bytes (tens of thousands of statements), as drizzle-kit would write it; valid on
     an empty database. `schema`, when given, is left describing the database after it."""
-    rng = random.Random(seed)
-    schema = Schema() if schema is None else schema
+    return _fill(path, size, migration, random.Random(seed), Schema() if schema is None else schema)
+
+
+def _fill(path: Path, size: int, unit: Callable[[random.Random, int, Schema], list[str]], rng: random.Random,
+          schema: Schema) -> Path:
+    """Write `unit`'s migrations, one after another as one file, until it holds about `size` bytes."""
     chunks: list[str] = []
     total, serial = 0, 0
     while total < size:
-        for statement in migration(rng, serial, schema):
+        for statement in unit(rng, serial, schema):
             chunks.append(statement)
             total += len(statement) + len(B)
         serial += 1
@@ -415,9 +419,38 @@ def big_migration(path: Path, size: int = 5_000_000, seed: int = 7, *, schema: S
     return path
 
 
+# drizzle-kit names a migration with two random words; hand-named ones are long and descriptive.
+TAG_WORDS = (("lucky", "brave", "quiet", "magenta", "woozy", "charming", "thick", "grey", "minor", "lovely"),
+             ("echo", "firebrand", "thunderbolts", "mandroid", "deadpool", "ghost", "talon", "boomer", "ego"))
+CONCURRENT_EVERY = 25  # one migration in 25 is hand-written: it commits drizzle's transaction, then indexes
+
+
+def _tag(rng: random.Random, i: int) -> str:
+    if rng.random() < 0.1:  # a hand-named migration, as long as real ones get (50-70 characters)
+        return f"{i:04d}_add_{rng.choice(TABLE_WORDS)}_index_on_workspace_id_and_started_at_for_{i}"
+    return f"{i:04d}_{rng.choice(TAG_WORDS[0])}_{rng.choice(TAG_WORDS[1])}"
+
+
+def _concurrent_index(rng: random.Random, schema: Schema, serial: int) -> list[str] | None:
+    """A custom migration as real projects write one to index a big table without blocking writes: COMMIT ends
+    drizzle's transaction, and CREATE INDEX CONCURRENTLY runs outside it (and so does everything after it in the
+    same run, for drizzle-kit, `psql -1` and neontui alike). None when no table has a column left to index."""
+    tables = [t for t in schema.tables if not t.dropped and _indexable(t)]
+    if not tables:
+        return None
+    table = rng.choice(tables)
+    column = rng.choice(_indexable(table))
+    name = schema.claim(f"{table.name}_{column}_concurrent_{serial}_idx")
+    table.indexes[name] = (column,)
+    return ["COMMIT;", f'CREATE INDEX CONCURRENTLY "{name}" ON "{table.name}" USING btree ("{column}");']
+
+
 def project(root: Path, migrations: int, seed: int = 11, *, schema: Schema | None = None) -> Path:
     """A drizzle project folder with `migrations` entries in meta/_journal.json, valid in journal order on an
-    empty database; returns the `out` folder. `schema`, when given, is left describing the database after it."""
+    empty database; returns the `out` folder. `schema`, when given, is left describing the database after it.
+    Besides drizzle-kit's statements (enums, foreign keys, old-style DO blocks) it has real projects' other
+    shapes: drizzle's two-word tags and long hand-written ones, and a custom CONCURRENTLY migration now and then
+    (with its embedded COMMIT)."""
     rng = random.Random(seed)
     schema = Schema() if schema is None else schema
     out = root / "drizzle"
@@ -427,10 +460,46 @@ def project(root: Path, migrations: int, seed: int = 11, *, schema: Schema | Non
         "  schema: './schema.ts',\n  out: './drizzle',\n  dbCredentials: { url: process.env.DATABASE_URL! },\n});\n")
     entries = []
     for i in range(migrations):
-        tag = f"{i:04d}_step_{i}"
-        (out / f"{tag}.sql").write_text(B.join(migration(rng, i, schema)))
+        tag = _tag(rng, i)
+        custom = _concurrent_index(rng, schema, i) if i % CONCURRENT_EVERY == CONCURRENT_EVERY - 1 else None
+        (out / f"{tag}.sql").write_text(B.join(custom or migration(rng, i, schema)))
         entries.append({"idx": i, "version": "7", "when": 1_700_000_000_000 + i * 60_000, "tag": tag,
                         "breakpoints": True})
     (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql",
                                                             "entries": entries}, indent=2))
     return out
+
+
+# --- a realistic single file, for the lint benchmark ----------------------------------------------------------
+
+
+def _realistic_unit(rng: random.Random, serial: int, schema: Schema) -> list[str]:
+    """One migration's worth of statements in the proportions of three real projects' histories (dokploy, sim,
+    latitude: about 45 % ALTER TABLE, 24 % CREATE INDEX, 7 % CREATE TABLE, 6 % DO blocks, 5 % DROP, 2 % UPDATE,
+    1 % an embedded COMMIT): drizzle-kit's own statements, plus the hand-written data fixes and the occasional
+    transaction control of custom migrations."""
+    statements = migration(rng, serial, schema)
+    live = [t for t in schema.tables if not t.dropped]
+    for _ in range(rng.randint(2, 6)):  # real histories change old tables far more often than they create new ones
+        table = rng.choice(live)
+        if not table.dropped:
+            statements.extend(_change(rng, schema, table, serial, rng.random() < 0.3))
+    table = rng.choice([t for t in schema.tables if not t.dropped])
+    columns = [c for c in table.plain_columns() if table.columns[c].kind in KINDS]
+    if columns and rng.random() < 0.25:
+        column = rng.choice(columns)
+        statements.append(f'UPDATE "{table.name}" SET "{column}" = {KINDS[table.columns[column].kind][1]} '
+                          f'WHERE "{column}" IS NULL;')
+    if rng.random() < 0.08:
+        statements.append(f'DELETE FROM "{table.name}" WHERE "id" < 0;')
+    if rng.random() < 0.06:  # a custom migration that commits drizzle's transaction half-way
+        statements.append("COMMIT;")
+    return statements
+
+
+def realistic_migration(path: Path, size: int = 5_000_000, seed: int = 16) -> Path:
+    """One file of about `size` bytes shaped like the concatenated histories of real Drizzle projects, valid on an
+    empty database: the lint benchmark's big file. big_migration's mix has a violation on almost every statement
+    for squawk (whose time grows with the square of that count); this one keeps real projects' shapes and
+    proportions, so both linters' times say what a real file costs."""
+    return _fill(path, size, _realistic_unit, random.Random(seed), Schema())

@@ -3,7 +3,8 @@
     python -m benchmarks.lint [--quick] [--squawk-limit SECONDS]
 
 Measures, each as the median of several runs with min–max:
-  1. `neontui lint FILE` vs `squawk FILE` on a generated 5 MB drizzle-style migration (process start included);
+  1. `neontui lint FILE` vs `squawk FILE` on a generated 5 MB migration shaped like real Drizzle projects' histories
+     (generate.realistic_migration; process start included);
   2. `neontui lint DIR` vs `squawk DIR/*.sql` on a generated 300-migration project;
   3. the in-process review of the 300 migrations (what the console pays on every refresh).
 squawk's run time grows with the square of its violation count, so one run is capped (--squawk-limit); a capped
@@ -22,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import bench_main
-from benchmarks.generate import big_migration, project
+from benchmarks.generate import project, realistic_migration
+from benchmarks.interpreter import neontui_argv
 
 SQUAWK_VERSION = "2.70.0"
 
@@ -89,10 +91,10 @@ def seconds(result: dict[str, Any] | None) -> str:
 def run(quick: bool = False, squawk_limit: float = 120.0) -> dict[str, Any]:
     runs = 3 if quick else 5
     squawk = find_squawk()
-    neontui = [sys.executable, "-m", "neontui", "lint", "--format", "json"]
+    neontui = neontui_argv("lint", "--format", "json")
     with tempfile.TemporaryDirectory(prefix="neontui-bench-") as tmp:
         root = Path(tmp)
-        big = big_migration(root / "big.sql", size=500_000 if quick else 5_000_000)
+        big = realistic_migration(root / "big.sql", size=500_000 if quick else 5_000_000)
         out = project(root / "project", 30 if quick else 300)
         files = sorted(str(p) for p in out.glob("*.sql"))
         rows = {

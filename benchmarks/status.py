@@ -31,8 +31,10 @@ from typing import Any
 import psycopg
 
 from benchmarks.apply import Databases, _env, _error, _version, find_drizzle_kit, ratio, seconds, summary
-from benchmarks.common import bench_main
+from benchmarks.common import bench_main, project_args
 from benchmarks.generate import project
+from benchmarks.interpreter import neontui_argv
+from benchmarks.projects import subject
 from neontui.core.db.connect import connect
 from neontui.core.drizzle.journal import read_journal
 from neontui.core.migrate.migrator import run as migrator_run
@@ -63,7 +65,7 @@ def simple_project(root: Path, migrations: int) -> Path:
 
 
 def neontui_status(root: Path, url: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "neontui", "status", str(root), "--json"], cwd=root,
+    return subprocess.run(neontui_argv("status", str(root), "--json", "--url", url), cwd=root,
                           env=_env(DATABASE_URL=url), capture_output=True, text=True, timeout=RUN_TIMEOUT,
                           stdin=subprocess.DEVNULL)
 
@@ -103,13 +105,14 @@ def npx_usable(root: Path) -> str | None:
 
 def _problem(name: str, done: subprocess.CompletedProcess[str]) -> str | None:
     """Why a nothing-pending run is wrong (None when it is right)."""
-    if done.returncode != 0:
-        return _error(done, f"{name} exited non-zero with nothing pending")
-    if name == "neontui":  # exit 0 is its "nothing pending"; the report must still be JSON
-        try:
-            json.loads(done.stdout)
-        except ValueError:
-            return _error(done, "neontui status --json printed no JSON")
+    if name != "neontui":
+        return _error(done, f"{name} exited non-zero with nothing pending") if done.returncode != 0 else None
+    try:  # a real project may have problems besides (an unlisted file: exit 2); nothing may be pending
+        summary = json.loads(done.stdout)["summary"]
+    except (ValueError, KeyError, TypeError):
+        return _error(done, "neontui status --json printed no status")
+    if summary["counts"]["pending"] or done.returncode != summary["exit_code"]:
+        return _error(done, "neontui status found something pending")
     return None
 
 
@@ -177,7 +180,35 @@ def run(quick: bool = False) -> dict[str, Any]:
             "missing": missing, "setup": setup, "rows": rows}
 
 
-def measure(tools: dict[str, Tool], root: Path, url: str, runs: int, count: int) -> dict[str, Any]:
+def run_project(project_dir: Path, admin_url: str, quick: bool = False) -> dict[str, Any]:
+    """`--project DIR --url URL`: the project applied once to a scratch database on URL's server, then status
+    against drizzle-kit's no-op migrate, as for the generated projects."""
+    runs = 3 if quick else 5
+    with tempfile.TemporaryDirectory(prefix="neontui-bench-status-") as tmp:
+        target = subject(project_dir, Path(tmp))
+        tools: dict[str, Tool] = {"neontui": neontui_status}
+        if target.kit is not None:
+            tools["drizzle-kit"] = drizzle_migrate
+        databases = Databases(admin_url)
+        db, url = databases.create()
+        try:
+            with connect(url) as conn:
+                versions = {"server": f"PostgreSQL {conn.execute('show server_version').fetchone()[0]}",
+                            "drizzle-kit": _version([str(target.kit), "--version"], target.root)
+                            if target.kit else None}
+                clock = time.perf_counter()
+                migrator_run(conn, target.journal, target.ledger_schema, target.ledger_table)
+            setup = {f"apply {len(target.journal.entries)}": time.perf_counter() - clock}
+            row = measure(tools, target.root, url, runs, len(target.journal.entries), target.name)
+        finally:
+            databases.drop(db)
+    return {"quick": quick, "runs": runs, "counts": [len(target.journal.entries)], "target": TARGET,
+            "versions": versions, "missing": {"drizzle-kit": target.kit_missing or None, "npx drizzle-kit": "not run"},
+            "setup": setup, "rows": {target.name: row}, "project": target.name}
+
+
+def measure(tools: dict[str, Tool], root: Path, url: str, runs: int, count: int,
+            project_name: str | None = None) -> dict[str, Any]:
     times: dict[str, list[float]] = {name: [] for name in tools}
     errors: dict[str, list[str]] = {name: [] for name in tools}
     names = list(tools)
@@ -191,10 +222,10 @@ def measure(tools: dict[str, Tool], root: Path, url: str, runs: int, count: int)
                 times[name].append(elapsed)
             else:
                 errors[name].append(problem)
-    simple = " (simple statements)" if count > SIMPLE_ABOVE else ""
-    row: dict[str, Any] = {"label": f"nothing pending, {count:,} migrations{simple}", "migrations": count}
-    for name in TOOLS:
-        row[name] = summary(times[name], errors[name], runs) if name in tools else None
+    what = f" ({project_name})" if project_name else " (simple statements)" if count > SIMPLE_ABOVE else ""
+    row: dict[str, Any] = {"label": f"nothing pending, {count:,} migrations{what}", "migrations": count}
+    for tool in TOOLS:
+        row[tool] = summary(times[tool], errors[tool], runs) if tool in tools else None
     row["neontui/drizzle-kit"] = ratio(row["neontui"], row["drizzle-kit"])
     row["neontui/npx"] = ratio(row["neontui"], row["npx drizzle-kit"])
     value = row["neontui/drizzle-kit"]
@@ -226,9 +257,14 @@ def print_table(result: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    return bench_main("status", __doc__, "30 and 300 migrations, 3 runs, for CI", lambda args: run(quick=args.quick),
-                      print_table, lambda result: any(row[t] and row[t]["failed"] for row in result["rows"].values()
-                                                      for t in TOOLS))
+    def run_args(args: Any) -> dict[str, Any]:
+        if args.project is not None:
+            return run_project(args.project, args.url, quick=args.quick)
+        return run(quick=args.quick)
+
+    return bench_main("status", __doc__, "30 and 300 migrations, 3 runs, for CI", run_args, print_table,
+                      lambda result: any(row[t] and row[t]["failed"] for row in result["rows"].values()
+                                         for t in TOOLS), configure=project_args)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -17,6 +17,14 @@ from tests.drizzle_env import allow_npm
 from tests.helpers import TEST_DATABASE_ENV, bundled_pg_dump_dir, server_major
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Every process a test starts (`python -m neontui`, the console on a pseudo-terminal, a helper script) imports
+    this checkout's neontui, whatever the installed package points at: an editable install made from another clone
+    would otherwise run that clone's code in the subprocess and this checkout's in the test."""
+    root = str(Path(__file__).resolve().parent.parent)
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     # Before any fixture of the test, session-scoped ones (drizzle_template) included.
     allow_npm(any(item.get_closest_marker(marker) is not None for marker in ("drizzle", "neon_api", "sarif")))
@@ -24,9 +32,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(autouse=True)
 def _private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """neontui's state (checklists, known production servers, crash reports) goes to a folder of the test's own,
-    for the code under test and every neontui process it starts, never to the developer's home."""
+    """neontui's state (checklists, known production servers, crash reports) and cache go to folders of the test's
+    own, for the code under test and every neontui process it starts, never to the developer's home."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture(scope="session")

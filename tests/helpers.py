@@ -225,3 +225,28 @@ def status_json(project: Path, capsys: pytest.CaptureFixture[str], *extra: str) 
 def states(doc: dict) -> list[tuple[str | None, str]]:
     """(tag, state) of each migration of a `status --json` document."""
     return [(m["tag"], m["state"]) for m in doc["migrations"]]
+
+
+_COMMAND_PROBE = """
+import contextlib, io, json, sys
+from neontui.cli.main import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    code = main(sys.argv[1:])
+print(json.dumps({"code": code, "document": json.loads(out.getvalue()), "modules": sorted(sys.modules)}))
+"""
+
+
+def command_imports(*argv: str, cwd: Path | None = None) -> tuple[int, dict, list[str]]:
+    """Run `neontui ARGV` (a --json/--format json command) in a fresh interpreter: its exit code, its JSON
+    document, and every module it imported (dynamic imports included)."""
+    result = subprocess.run([sys.executable, "-c", _COMMAND_PROBE, *argv], capture_output=True, text=True,
+                            timeout=120, stdin=subprocess.DEVNULL, cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout)
+    return probe["code"], probe["document"], probe["modules"]
+
+
+def of_families(modules: list[str], families: tuple[str, ...]) -> list[str]:
+    """The modules that are one of `families` or inside one."""
+    return [m for m in modules if any(m == f or m.startswith(f + ".") for f in families)]

@@ -4,14 +4,12 @@ or Markdown for a pull-request comment. Every format of the review is rendered h
 from __future__ import annotations
 
 import bisect
-import hashlib
 import json
 import os
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -23,7 +21,6 @@ from neontui.core.drizzle.journal import BREAKPOINT, split_statements
 from neontui.core.redact import redact
 from neontui.core.safety import RULES, Finding, Review, Severity, Source
 from neontui.core.safety.catalog import Rule
-from neontui.core.safety.examples import EXAMPLES
 from neontui.core.safety.model import RULE_REFERENCE, DangerClass
 from neontui.core.sql.parse import SqlSyntaxError, scan
 
@@ -97,6 +94,8 @@ def docs_base() -> str | None:
     """Where neontui's docs/ folder is published, from the package's `Documentation` project URL (pyproject's
     [project.urls]); None when the package names none, and then no link to the rule reference is printed rather
     than a link that leads nowhere."""
+    from importlib import metadata  # only SARIF and Markdown link the docs: the text and JSON outputs skip ~30 ms
+
     try:
         urls = metadata.metadata("neontui").get_all("Project-URL") or []
     except metadata.PackageNotFoundError:
@@ -142,6 +141,8 @@ def sarif(review: Review, findings: Sequence[Finding], sources: Sequence[Source]
 
 
 def _descriptor(rule: Rule, docs: str | None) -> dict[str, Any]:
+    from neontui.core.safety.examples import EXAMPLES  # the SARIF rule help alone shows them
+
     url = rule_url(rule.id, docs)
     example = EXAMPLES.get(rule.id)
     safe = "".join(f"\n\n{_fenced(sql, 'sql')}" for sql in example.safe) if example else ""
@@ -207,6 +208,8 @@ def fingerprints(findings: Sequence[Finding], sources: Mapping[str, Source], uri
     finding's statement without comments and with single spaces, so lines added above the statement, blank lines
     or comments around it change nothing; n numbers identical ones (the same rule on the same statement text
     twice in a file)."""
+    import hashlib  # SARIF alone needs it
+
     indexes = {tag: StatementIndex(source.text) for tag, source in sources.items()}
     seen: Counter[str] = Counter()
     out = []

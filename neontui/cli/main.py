@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import signal
 import sys
@@ -16,50 +17,37 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from neontui import __version__
-from neontui.cli import (
-    audit,
-    backup,
-    batch,
-    check,
-    checklist,
-    console,
-    demo,
-    diff,
-    doctor,
-    generate,
-    lint,
-    migrate,
-    push,
-    rehearse,
-    restore,
-    rollback_sql,
-    status,
-    studio,
-    upgrade,
-)
 from neontui.cli.output import fail
 from neontui.cli.parser import Parser
 from neontui.core.crash import note_termination, termination_code, write_crash_report
 from neontui.core.errors import ExitCode, NeontuiError
 
-# Command → module, in the order `neontui --help` lists them (check and up share a module).
-DISPATCH: dict[str, ModuleType] = {
-    "console": console, "status": status, "doctor": doctor, "lint": lint, "checklist": checklist,
-    "batch": batch,
-    "migrate": migrate, "rehearse": rehearse, "generate": generate, "push": push, "check": check, "up": check,
-    "upgrade": upgrade,
-    "studio": studio, "audit": audit, "rollback-sql": rollback_sql, "demo": demo,
-    "backup": backup, "restore": restore, "diff": diff,
+# Command → the neontui.cli module that defines it, in the order `neontui --help` lists them (check and up share a
+# module). Only the module of the command being run is imported: each one imports what its command needs, and
+# `neontui status` has no use for the console, the SQL parser or drizzle-kit's runner (docs/performance.md).
+DISPATCH: dict[str, str] = {
+    "console": "console", "status": "status", "doctor": "doctor", "lint": "lint", "checklist": "checklist",
+    "batch": "batch",
+    "migrate": "migrate", "rehearse": "rehearse", "generate": "generate", "push": "push", "check": "check",
+    "up": "check", "upgrade": "upgrade",
+    "studio": "studio", "audit": "audit", "rollback-sql": "rollback_sql", "demo": "demo",
+    "backup": "backup", "restore": "restore", "diff": "diff",
 }
 COMMANDS = tuple(DISPATCH)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_module(command: str) -> ModuleType:
+    return importlib.import_module(f"neontui.cli.{DISPATCH[command]}")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of one command (`command`), or of all of them for `neontui --help` and the like."""
     parser = Parser(prog="neontui", description="A console for Drizzle migrations on Neon PostgreSQL.")
     parser.add_argument("--version", action="version", version=f"neontui {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
-    for module in dict.fromkeys(DISPATCH.values()):
-        module.flags(sub)
+    names = dict.fromkeys(DISPATCH.values()) if command is None else (DISPATCH[command],)
+    for name in names:
+        importlib.import_module(f"neontui.cli.{name}").flags(sub)
     return parser
 
 
@@ -73,8 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     json_mode = "--json" in args_list
     _exit_on_termination()
     try:
-        args = build_parser().parse_args(args_list)
-        return int(DISPATCH[args.command].run(args))
+        args = build_parser(args_list[0] if args_list[0] in DISPATCH else None).parse_args(args_list)
+        return int(command_module(args.command).run(args))
     except NeontuiError as exc:
         return fail(exc.one_line(), exc.exit_code, json_mode, kind=getattr(exc, "kind", None))
     except KeyboardInterrupt:

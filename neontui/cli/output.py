@@ -10,15 +10,17 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TextIO
 
 from neontui.core.errors import ExitCode, NeontuiError
-from neontui.core.redact import redact
+from neontui.core.redact import redact, redact_values
 
 _ANSI = {"green": "32", "yellow": "33", "red": "31", "magenta": "35", "cyan": "36"}  # the colour names used
 
 
 def print_json(document: dict[str, Any]) -> None:
-    # Indented for a person at a terminal; compact for programs (several times faster: the C encoder).
+    # Indented for a person at a terminal; compact for programs (several times faster: the C encoder). Each string
+    # is redacted, not the encoded text: a status of 10,000 migrations is 4 MB, nearly none of it able to hold a
+    # password (redact.may_hold_secret), and the keys and values are masked as the user will read them.
     indent = 2 if sys.stdout.isatty() else None
-    print(redact(json.dumps(document, indent=indent, ensure_ascii=False, default=str)))
+    print(json.dumps(redact_values(document), indent=indent, ensure_ascii=False))
 
 
 def note(message: str) -> None:

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> ExitCode:
 
     loaded = project.load(Path(args.project_dir), args)
     overview = load_overview(loaded, on_retry=lambda n, why: note(f"database not ready ({why}); retry {n}"),
-                             deadline=project.connect_deadline(loaded))
+                             deadline=project.connect_deadline(loaded), cached_facts=True)
     if args.json:
         print_json(overview.to_json())
     else:

@@ -55,6 +55,34 @@ def remember_secret(secret: str | None) -> None:
             _known_secrets.add(form)
 
 
+def may_hold_secret(text: str) -> bool:
+    """Whether `redact` could change `text`, decided without its regexes: each pattern needs a character or word
+    that is cheap to look for (the URL pattern '://' , the keyword pattern 'passw'/'pgpassw', the bearer pattern
+    'bearer'), and each registered secret is looked for as is. False means redact(text) == text, so a caller may
+    skip it (output.print_json does for each string of a large document)."""
+    if "://" in text:
+        return True
+    folded = text.casefold()  # as the patterns' IGNORECASE: "ſ" (long s) matches "s" there
+    if "passw" in folded or "bearer" in folded:
+        return True
+    return any(secret in text for secret in _known_secrets)
+
+
+def redact_values(value: object) -> object:
+    """`value` (a JSON document: dicts, lists, strings, numbers) with `redact` applied to every string in it, keys
+    included; the strings that cannot hold a secret (may_hold_secret) are kept as they are. Any other object is
+    shown as str(value) (json's default=str), so it is redacted as that string."""
+    if isinstance(value, str):
+        return redact(value) if may_hold_secret(value) else value
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, dict):
+        return {redact_values(k) if isinstance(k, str) else k: redact_values(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_values(item) for item in value]
+    return redact_values(str(value))
+
+
 def redact(text: str) -> str:
     """Return `text` with every password replaced by ****."""
     if not text:

@@ -11,7 +11,9 @@ from pathlib import Path
 import psycopg
 
 from benchmarks.generate import B, Schema, big_migration, project
+from neontui.core.db.connect import connect
 from neontui.core.drizzle.journal import read_journal, split_statements
+from neontui.core.migrate.migrator import run
 from tests.helpers import REPO_ROOT
 
 ROOT = REPO_ROOT
@@ -32,14 +34,24 @@ def apply_in_one_transaction(url: str, files: list[tuple[str, str]]) -> set[str]
 
 
 def test_generated_project_applies_in_journal_order(database_url, tmp_path):
+    """Applied as drizzle applies it (one transaction, which a custom migration's COMMIT ends, so its CREATE INDEX
+    CONCURRENTLY and what follows run outside it), by neontui's drizzle-compatible migrator."""
     schema = Schema()
-    out = project(tmp_path, 30, schema=schema)
+    out = project(tmp_path, 60, schema=schema)
     journal = read_journal(out)
-    assert [e.tag for e in journal.entries] == [f"{i:04d}_step_{i}" for i in range(30)]
-    files = [(e.tag, e.text) for e in journal.entries]
-    tables = apply_in_one_transaction(database_url, files)
-    assert tables == set(schema.table_names()) and len(tables) > 30
-    assert "table_29_0" in tables  # the last migration's first table
+    tags = [e.tag for e in journal.entries]
+    assert len(tags) == 60 and tags[24].startswith("0024_") and max(len(t) for t in tags) > 50
+    concurrent = [e.tag for e in journal.entries if "CREATE INDEX CONCURRENTLY" in (e.text or "")]
+    assert concurrent == [tags[24], tags[49]]
+    assert all((e.text or "").startswith("COMMIT;" + B) for e in journal.entries if e.tag in concurrent)
+    with connect(database_url) as conn:
+        report = run(conn, journal, "drizzle", "__drizzle_migrations")
+    assert report.applied == tags
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute("select tablename from pg_tables where schemaname = 'public'").fetchall()
+        indexes = {r[0] for r in conn.execute("select indexname from pg_indexes where schemaname = 'public'")}
+    assert {r[0] for r in rows} == set(schema.table_names()) and len(rows) > 50
+    assert any(name.endswith("_concurrent_49_idx") for name in indexes)
 
 
 def test_big_migration_applies_and_has_drizzle_shapes(database_url, tmp_path):

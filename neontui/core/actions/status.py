@@ -20,10 +20,10 @@ __all__ = ["KitVersions", "Overview", "conflict_problems", "kit_versions", "load
 
 def load_overview(project: Project, *, on_retry: Callable[[int, str], None] | None = None,
                   deadline: float | None = None, conflicts: bool = True,
-                  conflict_timeout: float = CHECK_TIMEOUT) -> Overview:
+                  conflict_timeout: float = CHECK_TIMEOUT, cached_facts: bool = False) -> Overview:
     """core.drizzle.overview.load_overview, plus the installed drizzle versions and line, and the conflicting
     branches (`conflicts=False` skips that check)."""
-    overview = _load_overview(project, on_retry=on_retry, deadline=deadline)
+    overview = _load_overview(project, on_retry=on_retry, deadline=deadline, cached_facts=cached_facts)
     versions = kit_versions(project.config.root, project.out_dir)
     overview.drizzle = versions.to_json() if versions is not None else None
     if conflicts:

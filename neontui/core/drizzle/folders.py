@@ -10,6 +10,7 @@ branches), so what it would refuse is read here too.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 
-from neontui.core.drizzle.journal import JournalIssue, Migration, read_regular_file
-from neontui.core.errors import JournalError
+from neontui.core.drizzle.file_facts import FactsCache
+from neontui.core.drizzle.journal import JournalIssue, Migration, read_migration_file, read_regular_file, sql_file_names
 
 MIGRATION_FILE = "migration.sql"
 SNAPSHOT_FILE = "snapshot.json"
@@ -94,35 +95,45 @@ class Folders:
 
 def has_folders(out_dir: Path) -> list[Path]:
     """The sub-folders of `out_dir` that look like 1.0 migrations (a migration.sql or a snapshot.json inside)."""
+    # One os.scandir: its entries know their type without a stat, so a 0.x folder of 10,000 .sql files costs no
+    # per-file Path or system call here (layout detection runs this on every status).
     try:
-        children = sorted(out_dir.iterdir())
+        with os.scandir(out_dir) as listing:
+            names = sorted(entry.name for entry in listing if _is_dir(entry))
     except OSError:
         return []
-    return [c for c in children if c.is_dir() and ((c / MIGRATION_FILE).exists() or (c / SNAPSHOT_FILE).exists())]
+    children = [out_dir / name for name in names]
+    return [c for c in children if (c / MIGRATION_FILE).exists() or (c / SNAPSHOT_FILE).exists()]
 
 
-def read_folders(out_dir: Path, candidates: list[Path] | None = None) -> Folders:
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """Path.is_dir's answer (a folder or a link to one; False when it cannot be told)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def read_folders(out_dir: Path, candidates: list[Path] | None = None, facts: FactsCache | None = None) -> Folders:
     """Every 1.0 migration folder in `out_dir`, in the order drizzle-orm 1.0 applies them; `candidates`: what
-    has_folders already found there (layout detection lists the folder once)."""
+    has_folders already found there (layout detection lists the folder once); `facts`: as in read_journal."""
     candidates = has_folders(out_dir) if candidates is None else candidates
     entries: list[Migration] = []
     empty: list[Path] = []
     snapshots: dict[str, Snapshot] = {}
     for child in sorted(candidates, key=lambda c: locale_key(c.name)):
         snapshots[child.name] = read_snapshot(child / SNAPSHOT_FILE)
-        sql_path = child / MIGRATION_FILE
-        if not sql_path.exists():
+        millis = folder_millis(child.name)
+        migration = read_migration_file(facts, path=child / MIGRATION_FILE, position=len(entries), idx=None,
+                                        tag=child.name, when=millis if millis is not None else 0, breakpoints=True,
+                                        version=snapshots[child.name].version)
+        if not migration.exists:
             empty.append(child)
             continue
-        try:
-            raw = read_regular_file(sql_path)
-        except OSError as exc:
-            raise JournalError(f"{sql_path}: cannot read: {exc.strerror}") from None
-        millis = folder_millis(child.name)
-        entries.append(Migration(position=len(entries), idx=None, tag=child.name, when=millis if millis is not None
-                                 else 0, breakpoints=True, version=snapshots[child.name].version, path=sql_path,
-                                 raw=raw))
-    loose = tuple(sorted(p for p in out_dir.glob("*.sql") if p.is_file()))
+        entries.append(migration)
+    if facts is not None:
+        facts.save()
+    loose = tuple(p for p in (out_dir / name for name in sql_file_names(out_dir)) if p.is_file())
     return Folders(folder=out_dir, entries=tuple(entries), snapshots=snapshots, empty_folders=tuple(empty),
                    loose_files=loose)
 

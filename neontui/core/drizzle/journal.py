@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from neontui.core.drizzle.file_facts import FactsCache, FileFacts, is_regular
 from neontui.core.errors import JournalError
 from neontui.core.sql.parse import SqlSyntaxError, scan
 from neontui.core.sql.statements import line_column
@@ -61,10 +62,17 @@ def read_regular_file(path: Path) -> bytes:
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
         if not stat.S_ISREG(mode):
             raise OSError(errno.EINVAL, "not a regular file")
-        with open(fd, "rb", closefd=False) as handle:
-            return handle.read()
+        return _read_all(fd)
     finally:
         os.close(fd)
+
+
+def _read_all(fd: int) -> bytes:
+    """os.read to the end: no file object per file (status reads thousands of small ones)."""
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def unterminated_comment(chunk: str) -> bool:
@@ -107,11 +115,14 @@ class Migration:
     breakpoints: bool
     version: str | None
     path: Path
-    raw: bytes | None = field(repr=False)  # None when the file is missing
+    raw: bytes | None = field(repr=False)  # None when the file is missing, or when read from `facts`
+    # status's facts of an unchanged file, from the file-facts cache instead of its bytes: then `raw`, `text` and
+    # `statements` are not loaded, and hash, statement_count and the content checks answer from here.
+    facts: FileFacts | None = field(default=None, repr=False, compare=False)
 
     @property
     def exists(self) -> bool:
-        return self.raw is not None
+        return self.raw is not None or self.facts is not None
 
     @cached_property
     def text(self) -> str | None:
@@ -119,11 +130,23 @@ class Migration:
 
     @cached_property
     def hash(self) -> str | None:
+        if self.facts is not None:
+            return self.facts.hash
         return None if self.raw is None else drizzle_hash(self.raw)
 
     @cached_property
     def statements(self) -> list[str]:
         return [] if self.text is None else split_statements(self.text)
+
+    @property
+    def statement_count(self) -> int:
+        return self.facts.statements if self.facts is not None else len(self.statements)
+
+    @property
+    def has_bom(self) -> bool:
+        if self.facts is not None:
+            return self.facts.bom
+        return self.text is not None and self.text.startswith("\ufeff")
 
     @cached_property
     def statement_lines(self) -> list[int]:
@@ -137,6 +160,8 @@ class Migration:
     @cached_property
     def nul_at(self) -> tuple[int, int] | None:
         """(line, column), 1-based, of the first NUL character in the file, or None."""
+        if self.facts is not None:
+            return self.facts.nul_at
         text = self.text or ""
         offset = text.find("\x00")
         if offset < 0:
@@ -145,6 +170,8 @@ class Migration:
 
     @property
     def valid_utf8(self) -> bool:
+        if self.facts is not None:
+            return self.facts.valid_utf8
         if self.raw is None:
             return True
         try:
@@ -158,9 +185,19 @@ class Migration:
         """The file `drizzle-kit pull` writes, still commented out so that drizzle's split cuts the comment into
         chunks PostgreSQL rejects. Decided from the chunks themselves: the header alone (a pulled file that was
         uncommented, or one without breakpoints in its comment) runs fine."""
+        if self.facts is not None:
+            return self.facts.unrunnable_pull
         if self.text is None or not self.text.lstrip("\ufeff").startswith(PULL_HEADER):
             return False
         return any(unterminated_comment(chunk) for chunk in self.statements)
+
+    def file_facts(self) -> FileFacts | None:
+        """What the file-facts cache keeps of this file (None when it is missing): computed by the properties
+        above, the one implementation of each check."""
+        if not self.exists:
+            return None
+        return FileFacts(hash=self.hash or "", statements=self.statement_count, nul_at=self.nul_at,
+                         valid_utf8=self.valid_utf8, bom=self.has_bom, unrunnable_pull=self.is_unrunnable_pull)
 
 
 @dataclass(frozen=True)
@@ -221,14 +258,16 @@ def _order_issues(entries: Iterable[Migration]) -> list[JournalIssue]:
 def content_issues(entry: Migration) -> list[JournalIssue]:
     """What in a migration's file makes drizzle fail on it or run something else than it shows."""
     found: list[JournalIssue] = []
-    name = entry.path.name if entry.path.name != "migration.sql" else f"{entry.tag}/migration.sql"
+    if not entry.exists:
+        return found
+    name = _shown_name(entry)
     if entry.is_unrunnable_pull:
         found.append(JournalIssue(
             "pulled-file", entry.tag,
             f"{entry.tag} is the commented-out output of drizzle-kit pull: migrate fails on it "
             "(an unterminated /* comment once split at its statement breakpoints); uncomment it or drop it",
         ))
-    if entry.text and entry.text.startswith("\ufeff"):
+    if entry.has_bom:
         found.append(JournalIssue(
             "bom", entry.tag,
             f"{name} starts with a UTF-8 byte order mark: PostgreSQL rejects it as a syntax error, "
@@ -249,8 +288,14 @@ def content_issues(entry: Migration) -> list[JournalIssue]:
     return found
 
 
-def read_journal(out_dir: Path) -> Journal:
-    """Read `<out>/meta/_journal.json` and every file it lists, like drizzle-orm's readMigrationFiles."""
+def _shown_name(entry: Migration) -> str:
+    name = entry.path.name
+    return name if name != "migration.sql" else f"{entry.tag}/migration.sql"
+
+
+def read_journal(out_dir: Path, facts: FactsCache | None = None) -> Journal:
+    """Read `<out>/meta/_journal.json` and every file it lists, like drizzle-orm's readMigrationFiles. With `facts`
+    (status only), an unchanged file is not read: its Migration answers from the cache (see Migration.facts)."""
     path = out_dir / JOURNAL_RELPATH
     try:
         raw = read_regular_file(path)
@@ -279,12 +324,28 @@ def read_journal(out_dir: Path) -> Journal:
     raw_entries = data.get("entries")
     if not isinstance(raw_entries, list):
         raise JournalError(f"{path}: \"entries\" must be a list")
-    entries = tuple(_entry(path, out_dir, position, item) for position, item in enumerate(raw_entries))
+    entries = tuple(_entry(path, out_dir, position, item, facts) for position, item in enumerate(raw_entries))
+    if facts is not None:
+        facts.save()
     listed = {e.tag for e in entries}
-    unlisted = tuple(sorted(p for p in out_dir.glob("*.sql") if p.stem not in listed))
+    unlisted = tuple(out_dir / name for name in sql_file_names(out_dir) if _stem(name) not in listed)
     version = data.get("version")
     return Journal(path=path, folder=out_dir, version=str(version) if version is not None else None,
                    dialect=dialect or "postgresql", entries=entries, unlisted_files=unlisted)
+
+
+def sql_file_names(folder: Path) -> list[str]:
+    """The names `folder.glob("*.sql")` finds (files or not, hidden ones too), sorted, from one os.scandir."""
+    try:
+        with os.scandir(folder) as listing:
+            return sorted(entry.name for entry in listing if entry.name.endswith(".sql"))
+    except OSError:
+        return []
+
+
+def _stem(name: str) -> str:
+    """Path(name).stem of a name ending in .sql (".sql" itself is a hidden file without suffix)."""
+    return name[:-4] if name != ".sql" else name
 
 
 def _not_json(constant: str) -> object:
@@ -303,7 +364,7 @@ def migration_path(out_dir: Path, tag: str) -> Path:
     return Path(f"{out_dir}/{tag}.sql")
 
 
-def _entry(path: Path, out_dir: Path, position: int, item: object) -> Migration:
+def _entry(path: Path, out_dir: Path, position: int, item: object, facts: FactsCache | None) -> Migration:
     where = f"{path}: entries[{position}]"
     if not isinstance(item, dict):
         raise JournalError(f"{where} must be an object")
@@ -318,14 +379,9 @@ def _entry(path: Path, out_dir: Path, position: int, item: object) -> Migration:
         raise JournalError(f"{where} ({tag}) has a \"when\" outside the ledger's bigint created_at (got {when})")
     idx = item.get("idx")
     sql_path = migration_path(out_dir, tag)
-    try:
-        raw: bytes | None = read_regular_file(sql_path)
-    except FileNotFoundError:
-        raw = None
-    except OSError as exc:
-        raise JournalError(f"{sql_path}: cannot read: {exc.strerror}") from None
     version = item.get("version")
-    return Migration(
+    return read_migration_file(
+        facts,
         position=position,
         idx=idx if isinstance(idx, int) and not isinstance(idx, bool) else None,
         tag=tag,
@@ -333,5 +389,24 @@ def _entry(path: Path, out_dir: Path, position: int, item: object) -> Migration:
         breakpoints=bool(item.get("breakpoints", True)),
         version=str(version) if version is not None else None,
         path=sql_path,
-        raw=raw,
     )
+
+
+def read_migration_file(facts: FactsCache | None, *, path: Path, **entry: Any) -> Migration:
+    """The Migration of the file at `path` (`entry`: its other fields); a missing file is one without bytes, any other
+    unreadable one a JournalError. With `facts`, a file whose stat signature is cached is not opened, and the facts of
+    one that is read are stored."""
+    key = str(path)
+    try:
+        st = os.stat(key) if facts is not None else None
+        if st is not None and facts is not None and is_regular(st) and (known := facts.lookup(key, st)) is not None:
+            return Migration(path=path, raw=None, facts=known, **entry)
+        raw: bytes | None = read_regular_file(path)
+    except FileNotFoundError:
+        raw = None
+    except OSError as exc:
+        raise JournalError(f"{path}: cannot read: {exc.strerror}") from None
+    migration = Migration(path=path, raw=raw, **entry)
+    if facts is not None and st is not None and (found := migration.file_facts()) is not None:
+        facts.store(key, st, found)
+    return migration

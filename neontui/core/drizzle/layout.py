@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from neontui.core.drizzle.file_facts import FactsCache
 from neontui.core.drizzle.folders import MIGRATION_FILE, has_folders, read_folders
 from neontui.core.drizzle.journal import JOURNAL_RELPATH, Journal, Migration, read_journal
 from neontui.core.errors import JournalError
@@ -41,15 +42,18 @@ def _detect(out_dir: Path) -> tuple[str, list[Path]]:
                        hint="run drizzle-kit generate, or pass --out if the migrations live elsewhere")
 
 
-def read_migrations(out_dir: Path, *, allow_empty: bool = False) -> Journal:
+def read_migrations(out_dir: Path, *, allow_empty: bool = False, cached_facts: bool = False) -> Journal:
     """The project's migrations in the order its drizzle line applies them. Zero migrations is a JournalError
-    unless `allow_empty` (generate, which is about to write the first one)."""
+    unless `allow_empty` (generate, which is about to write the first one). `cached_facts`: status's read, where an
+    unchanged file's facts come from the file-facts cache and its bytes are not loaded; never for a run, which
+    needs the bytes it hashes and sends."""
     layout, candidates = _detect(out_dir)
+    facts = FactsCache(out_dir) if cached_facts else None
     if layout == JOURNAL:
-        journal = read_journal(out_dir)
+        journal = read_journal(out_dir, facts)
         where = f"{journal.path} lists no migrations"
     else:
-        folders = read_folders(out_dir, candidates)
+        folders = read_folders(out_dir, candidates, facts)
         journal = Journal(path=out_dir, folder=out_dir, version=_latest_version(folders.entries), dialect="postgresql",
                           entries=folders.entries, unlisted_files=folders.loose_files, layout=FOLDERS,
                           folders=folders)

@@ -87,9 +87,10 @@ def _upgrade_json(status: Status) -> dict[str, Any] | None:
 
 
 def load_overview(project: Project, *, on_retry: Callable[[int, str], None] | None = None,
-                  deadline: float | None = None) -> Overview:
+                  deadline: float | None = None, cached_facts: bool = False) -> Overview:
     """Read the journal (first, so a broken project fails before any network wait), then the ledger; `deadline`
-    bounds the connection (Settings.connect_deadline)."""
+    bounds the connection (Settings.connect_deadline). `cached_facts`: a read only shown (`neontui status`), so
+    unchanged files come from the file-facts cache (layout.read_migrations); a run's read never sets it."""
     dialect = project.config.dialect
     if dialect is not None and dialect != "postgresql":
         raise ConfigError(f"{project.config.path.name} says dialect: {dialect!r}; neontui works with PostgreSQL "
@@ -98,7 +99,7 @@ def load_overview(project: Project, *, on_retry: Callable[[int, str], None] | No
         raise ConfigError(f"no database URL: {project.url_origin}",
                           hint="set it in .env / the environment, or pass --url")
     target = parse_url(project.database_url)
-    journal = read_migrations(project.out_dir)
+    journal = read_migrations(project.out_dir, cached_facts=cached_facts)
     with connect(project.database_url, on_retry=on_retry, deadline=deadline) as conn, catalog_reads(conn, target):
         server = server_info(conn, target)
         ledger = read_ledger(conn, project.ledger_schema, project.ledger_table)

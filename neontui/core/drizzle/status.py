@@ -124,7 +124,7 @@ def _journal_status(journal: Journal, ledger: Ledger) -> Status:
 
     for entry in entries:
         item = MigrationStatus(state=State.PENDING, tag=entry.tag, idx=entry.idx, when=entry.when,
-                               hash=entry.hash, file=str(entry.path), statements=len(entry.statements))
+                               hash=entry.hash, file=str(entry.path), statements=entry.statement_count)
         same_when = rows_by_when.get(entry.when, [])
         exact = next((r for r in same_when if r.hash == entry.hash), None)
         by_hash = next(iter(rows_by_hash.get(entry.hash or "", [])), None)
@@ -194,7 +194,7 @@ def _folders_status(journal: Journal, ledger: Ledger) -> Status:
     matched: set[int] = set()
     for entry in journal.entries:
         item = MigrationStatus(state=State.PENDING, tag=entry.tag, when=entry.when, hash=entry.hash,
-                               file=str(entry.path), statements=len(entry.statements))
+                               file=str(entry.path), statements=entry.statement_count)
         row = by_name.get(entry.tag)
         if row is not None:
             matched.add(row.id)

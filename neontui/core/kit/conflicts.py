@@ -18,7 +18,6 @@ from neontui.core.drizzle.journal import Journal
 from neontui.core.drizzle.project import Project
 from neontui.core.drizzle.status import Problem
 from neontui.core.errors import NeontuiError
-from neontui.core.kit.json_output import ERROR, NO_ENVELOPE, run_json
 from neontui.core.kit.versions import kit_versions
 
 CHECK_TIMEOUT = 20.0  # seconds: check reads files only (0.3-1 s measured); a hung node must not hang status
@@ -95,6 +94,10 @@ def conflict_problems(project: Project, journal: Journal, *, timeout: float = CH
     versions = kit_versions(project.config.root)
     if versions is None or not versions.is_v1:
         return []
+    # drizzle-kit's runner (pseudo-terminals, process groups) is imported only for a history that forks: status
+    # on any other project never loads it (tests/db/cli/test_command_imports.py).
+    from neontui.core.kit.json_output import ERROR, NO_ENVELOPE, run_json
+
     try:
         envelope = run_json(project, "check", timeout=timeout)
     except NeontuiError as exc:

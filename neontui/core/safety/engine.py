@@ -145,6 +145,11 @@ class Statement:
             return byte_location
         return len(self.chunk_bytes[:byte_location].decode("utf-8", "replace"))
 
+    def wants(self, *rules: str) -> bool:
+        """Is any of `rules` on in this run? Advisory checks ask first, so a review without them (the default)
+        skips their per-column work instead of building messages that report() would drop."""
+        return not self.review.enabled.isdisjoint(rules)
+
     def report(self, rule: str, message: str, *, at: int | None = None, lock: str | None = None,
                blocks: str | None = None, suggestion: str | None = None, table: TableKey | None = None) -> None:
         """`table`: the existing table whose size decides how much the finding costs (its rows are shown)."""

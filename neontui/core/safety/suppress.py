@@ -32,6 +32,8 @@ class FileIgnores:
 
     def between(self, start: int, end: int) -> list[Ignore]:
         """The next-statement comments in [start, end) of the file."""
+        if not self.statement_level:  # asked once per statement: most files have no such comment
+            return []
         offsets = [i.offset for i in self.statement_level]
         return self.statement_level[bisect.bisect_left(offsets, start):bisect.bisect_left(offsets, end)]
 

@@ -14,7 +14,7 @@ from textual.widgets import DataTable
 from neontui.core.display import STATE_SYMBOLS, shorten_middle
 from neontui.core.drizzle.journal import when_utc
 from neontui.core.drizzle.status import MigrationStatus, State
-from neontui.core.safety import Finding
+from neontui.core.safety.model import Finding
 
 # Column headers; the tag column takes what the others leave (its full name is in the SQL pane's title).
 HEADERS = ("#", "tag", "state", "find", "date (UTC)")

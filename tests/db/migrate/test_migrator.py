@@ -267,3 +267,25 @@ def test_dry_run_stops_at_the_first_error_with_its_location(tmp_path, database_u
     assert not report.ok and (report.error.tag, report.error.statement, report.error.line) == ("0000_a", 1, 2)
     assert report.error.sqlstate == "22P02"
     assert tables(database_url) == []
+
+
+def test_pipelined_failure_names_its_statement_and_nothing_after_it_runs(tmp_path, database_url):
+    """Statements go through one pipeline per run; a failure in the middle still names that statement, its line,
+    column and the server's error, nothing after it ran, and the live log shows every statement with its time."""
+    journal = folder(tmp_path, {
+        "0000_a": f"CREATE TABLE a (id int);{B}CREATE INDEX a_i ON a (id);",
+        "0001_b": (f"CREATE TABLE b (id int);{B}DO $$ BEGIN CREATE TABLE d (id int); END $$;{B}"
+                   f"INSERT INTO b VALUES (1), (2);{B}\nSELECT nope FROM b;{B}CREATE TABLE c (id int);"),
+    })
+    events = []
+    with pytest.raises(MigrationFailed) as failure:
+        apply(database_url, journal, per_migration=True, on_event=events.append)
+    error = failure.value
+    assert (error.tag, error.statement, error.line, error.column) == ("0001_b", 3, 5, 8)
+    assert error.sqlstate == "42703" and 'column "nope" does not exist' in error.message
+    assert tables(database_url) == ["a"] and ledger(database_url) == [(journal.entries[0].hash, 1000)]
+    started = [(e.tag, e.statement) for e in events if isinstance(e, StatementStarted)]
+    assert started == [("0000_a", 0), ("0000_a", 1), ("0001_b", 0), ("0001_b", 1), ("0001_b", 2), ("0001_b", 3)]
+    finished = [e for e in events if isinstance(e, StatementFinished)]
+    assert [(e.tag, e.statement) for e in finished] == started[:-1]  # the failing one never finished
+    assert all(e.elapsed >= 0 for e in finished) and finished[-1].rows == 2

@@ -7,10 +7,14 @@ from neontui.core.safety.rules.nodes import SERIAL_TYPES, constraints, show
 from neontui.core.sql.types import type_from_node
 
 INT_TYPES = {"int4", "int2", "serial", "serial4", "smallserial", "serial2", "integer", "smallint"}
+_TYPE_RULES = ("json-column", "prefer-identity", "prefer-bigint", "prefer-text-field", "prefer-timestamptz",
+               "ban-char-field")  # every rule column_type_advice reports
 
 
 def column_type_advice(stmt: Statement, table: TableKey, name: str, base: str, mods: tuple[int, ...],
                        column: Node) -> None:
+    if not stmt.wants(*_TYPE_RULES):
+        return
     where = f'"{name}" in {show(table)}'
     # An array is judged by its element type (type_from_node spells any array as the element's name + "[]"):
     # varchar(100)[] has varchar(100)'s limit, and widening it even rewrites the table.
@@ -41,6 +45,8 @@ _WIDTH = {"int8": 8, "float8": 8, "timestamp": 8, "timestamptz": 8, "bigserial":
 
 
 def column_alignment(stmt: Statement, table: TableKey, columns: list[tuple[str, str]]) -> None:
+    if not stmt.wants("column-alignment"):
+        return
     widths = [_WIDTH.get(base, 0) for _, base in columns]  # 0: variable width
     for i in range(1, len(widths)):
         if widths[i] == 8 and any(0 < w < 8 or w == 0 for w in widths[:i]):

@@ -12,8 +12,9 @@ from neontui.core.schema.names import NAME_BYTES, clip
 from neontui.core.sql.parse import scan
 
 # Cheap pre-filter, in bytes like the limit: only a statement with such a run (a quoted one may hold spaces) can hold
-# a long identifier.
-_LONG_RUN = re.compile(rb'[^\s(),;.\']{%d,}|"[^"]{%d,}' % (NAME_BYTES + 1, NAME_BYTES + 1))
+# a long identifier. The lookbehind lets a run be tried only from its first byte: without it the search re-scans
+# every run from each of its bytes (a tenth of a 5 MB file's lint time).
+_LONG_RUN = re.compile(rb'(?<![^\s(),;.\'])[^\s(),;.\']{%d,}|"[^"]{%d,}' % (NAME_BYTES + 1, NAME_BYTES + 1))
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 LOCKING = {"AlterTableStmt", "IndexStmt", "DropStmt", "RenameStmt", "TruncateStmt", "ReindexStmt", "ClusterStmt",
            "RefreshMatViewStmt", "AlterObjectSchemaStmt"}
