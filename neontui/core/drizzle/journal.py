@@ -397,6 +397,7 @@ def read_migration_file(facts: FactsCache | None, *, path: Path, **entry: Any) -
     unreadable one a JournalError. With `facts`, a file whose stat signature is cached is not opened, and the facts of
     one that is read are stored."""
     key = str(path)
+    st: os.stat_result | None = None  # a missing file has none, and is never cached
     try:
         st = os.stat(key) if facts is not None else None
         if st is not None and facts is not None and is_regular(st) and (known := facts.lookup(key, st)) is not None:

@@ -101,3 +101,11 @@ def test_an_unwritable_cache_folder_costs_nothing_but_speed(project, database_ur
     first = status_json(project, capsys, "--url", database_url)
     assert first[0] == 1 and states(first[1])[-1] == ("0002_pending", "pending")
     assert status_json(project, capsys, "--url", database_url) == first
+
+
+def test_a_missing_file_is_reported_not_cached(project, database_url, capsys):
+    status_json(project, capsys, "--url", database_url)
+    (project / "drizzle" / "0001_name.sql").unlink()
+    code, doc = status_json(project, capsys, "--url", database_url)
+    assert code == 2 and ("0001_name", "missing-file") in states(doc)
+    assert str(project / "drizzle" / "0001_name.sql") not in stored(project)
