@@ -30,7 +30,6 @@ from neontui.core.drizzle.ledger import Ledger, read_ledger, require_writable, t
 from neontui.core.drizzle.pending import V1Upgrade, name_pending, pending_entries, predict_v1_upgrade
 from neontui.core.errors import ConfigError, ExitCode, NeontuiError
 from neontui.core.migrate.observe import Observer
-from neontui.core.migrate.pipeline import pipelinable, send
 from neontui.core.migrate.plan import Plan, PlannedStatement, Step, build_plan
 from neontui.core.sql.statements import line_column, touched_tables
 
@@ -397,7 +396,6 @@ class _Runner:
         into a table that has the column."""
         self.conn, self.options, self.emit, self.observer = conn, options, emit, observer
         self.committed: list[str] = []
-        self.current: PlannedStatement | None = None  # the statement the server runs now: a failure's culprit
         self.timings: dict[str, MigrationTiming] = {}
         self.insert = sql.SQL('insert into {} ("hash", "created_at"{}) values (%s, %s{})').format(
             table_identifier(ledger.schema, ledger.table), sql.SQL(', "name"' if with_name else ""),
@@ -411,63 +409,22 @@ class _Runner:
             self._autocommit(step)
 
     def _transaction(self, step: Step) -> None:
-        self.current = None
+        current: PlannedStatement | None = None
         try:
             with self.conn.transaction():
                 self._timeouts(local=True)
-                for run, pipelined in self._runs(step.items):
-                    if pipelined:
-                        self._pipelined(run)
-                        continue
-                    for item in run:
-                        if isinstance(item, PlannedStatement):
-                            self.current = item
-                            self._execute(item, transactional=True)
-                        else:
-                            self._record(item)
+                for item in step.items:
+                    if isinstance(item, PlannedStatement):
+                        current = item
+                        self._execute(item, transactional=True)
+                    else:
+                        self._record(item)
         except psycopg.Error as exc:
-            raise self._failure(self.current or _record_statement(step), exc, transactional=True) from None
+            raise self._failure(current or _record_statement(step), exc, transactional=True) from None
         finally:
             if self.observer is not None:
                 self.observer.step_done()
         self._committed(step)
-
-    def _runs(self, items: list[PlannedStatement | Migration]) -> list[tuple[list[PlannedStatement | Migration], bool]]:
-        """The step cut into runs, each sent in one pipeline (True) or one by one: a rehearsal's observer reads the
-        catalog around every statement, and a chunk that may hold several statements needs the simple protocol."""
-        if self.observer is not None:
-            return [(items, False)]
-        runs: list[tuple[list[PlannedStatement | Migration], bool]] = []
-        for item in items:
-            pipelined = not isinstance(item, PlannedStatement) or pipelinable(item.sql)
-            if runs and runs[-1][1] == pipelined:
-                runs[-1][0].append(item)
-            else:
-                runs.append(([item], pipelined))
-        return runs
-
-    def _pipelined(self, run: list[PlannedStatement | Migration]) -> None:
-        """One round trip for the run; each statement's time is from the previous result's arrival to its own (the
-        server runs them back to back), and the events follow the server: started when the one before finished."""
-        clock = [time.monotonic()]
-
-        def arrived(index: int, cursor: psycopg.Cursor[Any]) -> None:
-            item = run[index]
-            if isinstance(item, PlannedStatement):
-                self._finished(item, time.monotonic() - clock[0], cursor.rowcount)
-            clock[0] = time.monotonic()
-            self._start_next(run, index + 1)
-
-        self._start_next(run, 0)
-        queries = [(item.sql.encode("utf-8"), None) if isinstance(item, PlannedStatement) else
-                   (self.insert, self._record_params(item)) for item in run]
-        send(self.conn, queries, arrived)
-
-    def _start_next(self, run: list[PlannedStatement | Migration], index: int) -> None:
-        """The statement at `index` (if it is one) is the one the server runs now: the failure's culprit if it fails."""
-        if index < len(run) and isinstance(item := run[index], PlannedStatement):
-            self.current = item
-            self.emit(StatementStarted(item.tag, item.index, item.summary, True))
 
     def _autocommit(self, step: Step) -> None:
         (statement,) = step.statements
@@ -502,10 +459,7 @@ class _Runner:
                 self.observer.failed(observed, time.monotonic() - started)
             raise
         elapsed = time.monotonic() - started
-        self._finished(statement, elapsed, cursor.rowcount, observed)
-
-    def _finished(self, statement: PlannedStatement, elapsed: float, rowcount: int, observed: Any = None) -> None:
-        rows = rowcount if rowcount >= 0 else None
+        rows = cursor.rowcount if cursor.rowcount >= 0 else None
         timing = self.timings.setdefault(statement.tag, MigrationTiming(statement.tag))
         timing.elapsed += elapsed
         timing.statements.append(StatementTiming(statement.index, elapsed, rows))
@@ -514,10 +468,8 @@ class _Runner:
         self.emit(StatementFinished(statement.tag, statement.index, elapsed, rows))
 
     def _record(self, migration: Migration) -> None:
-        self.conn.execute(self.insert, self._record_params(migration))
-
-    def _record_params(self, migration: Migration) -> tuple[Any, ...]:
-        return (migration.hash, migration.when) + ((migration.tag,) if self.with_name else ())
+        params = (migration.hash, migration.when) + ((migration.tag,) if self.with_name else ())
+        self.conn.execute(self.insert, params)
 
     def _committed(self, step: Step) -> None:
         for migration in step.records:
