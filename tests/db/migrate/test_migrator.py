@@ -269,8 +269,8 @@ def test_dry_run_stops_at_the_first_error_with_its_location(tmp_path, database_u
     assert tables(database_url) == []
 
 
-def test_pipelined_failure_names_its_statement_and_nothing_after_it_runs(tmp_path, database_url):
-    """Statements go through one pipeline per run; a failure in the middle still names that statement, its line,
+def test_a_failure_mid_migration_names_its_statement_and_nothing_after_it_runs(tmp_path, database_url):
+    """A failure in the middle of a migration (after a DO block) names that statement, its line,
     column and the server's error, nothing after it ran, and the live log shows every statement with its time."""
     journal = folder(tmp_path, {
         "0000_a": f"CREATE TABLE a (id int);{B}CREATE INDEX a_i ON a (id);",
