@@ -37,13 +37,16 @@ async def after_refresh(app: Any) -> None:
 
 async def console(project_dir: str, url: str) -> dict[str, Any]:
     from neontui.tui.app import NeontuiApp, Options
-    from neontui.tui.messages import Failed, Loaded
+    from neontui.tui.messages import Failed, Loaded, StatusRead
 
     imported = time.perf_counter()
     marks: dict[str, float] = {}
     errors: list[str] = []
 
     class Probe(NeontuiApp):
+        def on_status_read(self, message: StatusRead) -> None:  # runs just before NeontuiApp.show_status
+            self.call_after_refresh(lambda: marks.setdefault("status_painted", time.perf_counter()))
+
         def on_loaded(self, message: Loaded) -> None:  # runs just before NeontuiApp.show_loaded
             marks["loaded_message"] = time.perf_counter()
             self.call_after_refresh(lambda: marks.setdefault("loaded_painted", time.perf_counter()))
@@ -62,8 +65,8 @@ async def console(project_dir: str, url: str) -> dict[str, Any]:
         pending = len(app.gate.pending.migrations) if app.gate is not None else None
         status = str(app.query_one("#status").render())
     return {"t0": T0, "imported": imported, "first_frame": first_frame, "loaded_message": marks.get("loaded_message"),
-            "loaded": marks.get("loaded_painted"), "pending": pending, "status": status[:300],
-            "error": errors[0] if errors else None, "peak_rss_mb": peak_rss_mb()}
+            "status_shown": marks.get("status_painted"), "loaded": marks.get("loaded_painted"), "pending": pending,
+            "status": status[:300], "error": errors[0] if errors else None, "peak_rss_mb": peak_rss_mb()}
 
 
 async def floor() -> dict[str, Any]:

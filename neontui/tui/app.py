@@ -25,7 +25,7 @@ from neontui.core.redact import redact
 from neontui.tui.backup_actions import BackupActions
 from neontui.tui.keymap import ACTIONS, bindings, key_display, keys_display
 from neontui.tui.layout_actions import LayoutActions
-from neontui.tui.messages import Failed, Loaded, Reload, RunFinished
+from neontui.tui.messages import Failed, Loaded, Reload, RunFinished, StatusRead
 from neontui.tui.run_actions import RunActions
 from neontui.tui.screens.dialogs import ConfirmDialog, ErrorDialog
 from neontui.tui.terminal_signals import resume_only_after_suspend
@@ -34,7 +34,7 @@ from neontui.tui.widgets.checklist_pane import ChecklistPane
 from neontui.tui.widgets.info import FindingBox, FindingDetail, ProblemBanner, StatusBar, plain_scrollbars, status_parts
 from neontui.tui.widgets.journal_pane import JournalPane
 from neontui.tui.widgets.log_pane import LogPane
-from neontui.tui.widgets.sql_pane import SqlPane
+from neontui.tui.widgets.sql_pane import SqlPane, warm_highlighter
 
 if TYPE_CHECKING:
     from neontui.core.actions.gate import Gate
@@ -132,9 +132,21 @@ class NeontuiApp(LayoutActions, RunActions, BackupActions):  # BackupActions ove
         o = self.options
         project = load_project(o.project_dir, config=o.config, out=o.out, url=o.url)
         status = self.query_one("#status", StatusBar)
-        return open_gate(project, env_flag=o.env, target_name=o.target, review=True,
+        gate = open_gate(project, env_flag=o.env, target_name=o.target, review=True,
                          on_retry=lambda n, why: self.call_from_thread(
-                             status.say, redact(f"connecting… database not ready ({why}); retry {n}")))
+                             status.say, redact(f"connecting… database not ready ({why}); retry {n}")),
+                         on_status=lambda overview: self.post_message(StatusRead(overview)))
+        warm_highlighter()  # here, not on the UI thread: the SQL pane paints the pending SQL next
+        return gate
+
+    @on(StatusRead)
+    def show_status(self, message: StatusRead) -> None:
+        """On the first load, the journal as soon as the ledger is read; the findings, the SQL and the checklist
+        follow with `Loaded`. A reload keeps the previous screen until it is whole (no findings column blinking)."""
+        if self.gate is None:
+            status = message.overview.status
+            self.query_one("#problems", ProblemBanner).show(status.problems, self.key_for("problems"))
+            self.query_one("#journal", JournalPane).show(status.migrations, [])
 
     @on(Loaded)
     def show_loaded(self, message: Loaded) -> None:

@@ -11,6 +11,15 @@ from neontui.core.redact import redact
 if TYPE_CHECKING:
     from neontui.core.actions.gate import Gate
     from neontui.core.actions.migrate import Outcome
+    from neontui.core.drizzle.overview import Overview
+
+
+class StatusRead(Message):
+    """The load's first half: the journal against the ledger, before the live schema and the review (`Loaded`)."""
+
+    def __init__(self, overview: Overview) -> None:
+        self.overview = overview
+        super().__init__()
 
 
 class Loaded(Message):

@@ -168,3 +168,38 @@ async def test_the_audit_view_reads_the_configured_audit_log(project, database_u
     assert [r["action"] for r in AuditLog(project / "logs" / "audit.jsonl").read()] == ["dry-run"]
     assert not (project / ".neontui" / "audit.jsonl").exists()
     assert " dry-run dry-run" in shown, shown  # the record's action and result, read from logs/audit.jsonl
+
+
+async def test_the_journal_shows_before_the_review_has_run(project, database_url, monkeypatch, tmp_path):
+    """The load's first half (the ledger read) fills the journal; findings, SQL and the checklist follow. The
+    review is held until the journal has been painted, so the order is the app's, not the machine's speed."""
+    import threading
+
+    import neontui.core.gate.gate as gate_module
+    from neontui.tui.messages import StatusRead
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    painted = threading.Event()
+    real_analyze = gate_module.analyze
+
+    def analyze_after_the_paint(*args, **kwargs):
+        assert painted.wait(30), "the journal was not painted before the review"
+        return real_analyze(*args, **kwargs)
+
+    monkeypatch.setattr(gate_module, "analyze", analyze_after_the_paint)
+    seen: list[tuple[int, bool, str]] = []
+
+    class Watched(NeontuiApp):
+        def on_status_read(self, message: StatusRead) -> None:  # runs before NeontuiApp.show_status
+            def look() -> None:
+                seen.append((self.query_one(JournalPane).row_count, self.gate is None,
+                             self.query_one(JournalPane).border_subtitle))
+                painted.set()
+
+            self.call_after_refresh(look)
+
+    app = Watched(Options(project, url=database_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert seen == [(2, True, "2 migrations, 1 pending")]
+        assert app.gate is not None and [f.rule for f in app.gate.review.findings] == ["drop-column"]

@@ -62,12 +62,12 @@ def table_identifier(schema: str, table: str) -> sql.Composed:
     return sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(table))
 
 
-def latest_row_query(schema: str, table: str) -> sql.Composed:
-    """drizzle's step-3 query, verbatim, so PostgreSQL itself decides NULL ordering exactly as for drizzle."""
+def latest_id_query(schema: str, table: str) -> sql.Composed:
+    """drizzle's step-3 query (its ORDER BY verbatim, so PostgreSQL itself decides NULL ordering exactly as for
+    drizzle), as a scalar subquery: the ledger is read in one round trip, rows and latest together."""
     from psycopg import sql
 
-    return sql.SQL("select id, hash, created_at from {} order by created_at desc limit 1").format(
-        table_identifier(schema, table))
+    return sql.SQL("(select id from {} order by created_at desc limit 1)").format(table_identifier(schema, table))
 
 
 class LedgerAccessDenied(NeontuiError):
@@ -245,20 +245,21 @@ def read_ledger(conn: psycopg.Connection, schema: str = DEFAULT_SCHEMA, table: s
             raise problem
         columns = access.columns
         extra = [c for c in V1_COLUMNS if c in columns]
-        select = sql.SQL("select id, hash, created_at{} from {} order by id").format(
+        select = sql.SQL("select id, hash, created_at, id = {} {} from {} order by id").format(
+            latest_id_query(schema, table),
             sql.SQL("").join(sql.SQL(", ") + sql.Identifier(c) for c in extra),
             table_identifier(schema, table),
         )
-        rows = tuple(
-            LedgerRow(id=r[0], hash=r[1], created_at=None if r[2] is None else int(r[2]),
-                      **dict(zip(extra, r[3:], strict=True)))
-            for r in conn.execute(select)
-        )
-        latest = conn.execute(latest_row_query(schema, table)).fetchone()
+        fetched = conn.execute(select).fetchall()
     except psycopg.Error as exc:
         raise catalog_failure(conn, exc, f'read the ledger "{schema}"."{table}"', [(schema, table)]) from None
     finally:
         if not conn.autocommit:
             conn.rollback()
-    latest_row = None if latest is None else next(r for r in rows if r.id == latest[0])
+    rows = tuple(
+        LedgerRow(id=r[0], hash=r[1], created_at=None if r[2] is None else int(r[2]),
+                  **dict(zip(extra, r[4:], strict=True)))
+        for r in fetched
+    )
+    latest_row = next((row for row, r in zip(rows, fetched, strict=True) if r[3]), None)
     return Ledger(schema, table, True, columns, rows, latest_row)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from neontui import __version__
 from neontui.core.db.connect import ServerInfo, catalog_reads, connect, server_info
@@ -15,6 +16,9 @@ from neontui.core.drizzle.ledger import ledger_version, read_ledger
 from neontui.core.drizzle.project import Project
 from neontui.core.drizzle.status import STATUS_SCHEMA_VERSION, Status, compute_status
 from neontui.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 @dataclass
@@ -91,6 +95,16 @@ def load_overview(project: Project, *, on_retry: Callable[[int, str], None] | No
     """Read the journal (first, so a broken project fails before any network wait), then the ledger; `deadline`
     bounds the connection (Settings.connect_deadline). `cached_facts`: a read only shown (`neontui status`), so
     unchanged files come from the file-facts cache (layout.read_migrations); a run's read never sets it."""
+    with overview_session(project, on_retry=on_retry, deadline=deadline, cached_facts=cached_facts) as (overview, _):
+        return overview
+
+
+@contextmanager
+def overview_session(project: Project, *, on_retry: Callable[[int, str], None] | None = None,
+                     deadline: float | None = None,
+                     cached_facts: bool = False) -> Iterator[tuple[Overview, psycopg.Connection]]:
+    """`load_overview`, and the connection it read the ledger on, open until the block ends: what reads more after
+    the status (the gate's live schema) does it on the same connection, not on a second one."""
     dialect = project.config.dialect
     if dialect is not None and dialect != "postgresql":
         raise ConfigError(f"{project.config.path.name} says dialect: {dialect!r}; neontui works with PostgreSQL "
@@ -100,8 +114,9 @@ def load_overview(project: Project, *, on_retry: Callable[[int, str], None] | No
                           hint="set it in .env / the environment, or pass --url")
     target = parse_url(project.database_url)
     journal = read_migrations(project.out_dir, cached_facts=cached_facts)
-    with connect(project.database_url, on_retry=on_retry, deadline=deadline) as conn, catalog_reads(conn, target):
-        server = server_info(conn, target)
-        ledger = read_ledger(conn, project.ledger_schema, project.ledger_table)
-    return Overview(project=project, target=target, server=server, journal=journal,
-                    status=compute_status(journal, ledger))
+    with connect(project.database_url, on_retry=on_retry, deadline=deadline) as conn:
+        with catalog_reads(conn, target):
+            server = server_info(conn, target)
+            ledger = read_ledger(conn, project.ledger_schema, project.ledger_table)
+        yield Overview(project=project, target=target, server=server, journal=journal,
+                       status=compute_status(journal, ledger)), conn

@@ -10,18 +10,22 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from neontui.core.db.connect import ServerIdentity
+from neontui.core.db.connect import ServerIdentity, ServerInfo
 from neontui.core.drizzle.project import Project
 from neontui.core.errors import NeontuiError
 from neontui.core.gate.checklist import Checklist, ChecklistStore, pending_key
 from neontui.core.gate.environment import Environment, classify, same_target
 from neontui.core.gate.known_servers import KnownServers
 from neontui.core.gate.neon_target import NeonTarget, neon_target
-from neontui.core.gate.pending import Pending, pending_sources, with_schema
+from neontui.core.gate.pending import Pending, pending_of, with_schema
 from neontui.core.gate.policy import Action, Decision, decide
 from neontui.core.gate.settings import Settings, Target, load_settings
 from neontui.core.safety import Review, RunMode, analyze
+
+if TYPE_CHECKING:
+    from neontui.core.drizzle.overview import Overview
 
 
 @dataclass
@@ -83,12 +87,15 @@ def open_gate(project: Project, *, env_flag: str | None = None, target_name: str
               environ: Mapping[str, str] | None = None, mode: RunMode = RunMode.TRANSACTION,
               settings: Settings | None = None, store: ChecklistStore | None = None,
               known: KnownServers | None = None, review: bool | None = None,
-              on_retry: Callable[[int, str], None] | None = None) -> Gate:
+              on_retry: Callable[[int, str], None] | None = None,
+              on_status: Callable[[Overview], object] | None = None) -> Gate:
     """`review`: run the safety review (None: where the policy needs it — in production, and for drizzle-kit's
     single transaction, whose no-transaction statements fail without a word; neontui's own plan runs them, and in
     development any other error-class finding fails on the server with its location just as well).
 
-    The environment is classified after connecting, from what the connection reached (environment.classify).
+    The environment is classified after connecting, from what the connection reached (environment.classify). One
+    connection reads the status and then the live schema; `on_status` gets the status as soon as it is read, before
+    the schema and the review (the console shows the journal while the review runs).
     """
     environ = os.environ if environ is None else environ
     settings = settings or load_settings(project.config.root)
@@ -96,8 +103,30 @@ def open_gate(project: Project, *, env_flag: str | None = None, target_name: str
     from_env = project.config.url is not None and project.url_origin != "--url"
     url_env = project.config.url.env_var if from_env and project.config.url else None
     deadline = settings.connect_deadline(environ)
-    pending = pending_sources(project, with_schema_read=False, on_retry=on_retry, deadline=deadline)
-    server = pending.overview.server
+    from neontui.core.drizzle.overview import overview_session  # here: psycopg is most of the start-up time
+
+    with overview_session(project, on_retry=on_retry, deadline=deadline) as (overview, conn):
+        if on_status is not None:
+            on_status(overview)
+        pending = pending_of(overview)
+        environment, target = _environment(project, overview.server, settings, known, environ, env_flag=env_flag,
+                                           target_name=target_name, url_env=url_env)
+        if review is None:
+            review = environment.production or mode is not RunMode.PLANNED
+        if review:
+            pending = with_schema(pending, conn)
+    findings = analyze(pending.sources if review else [], mode=mode, pg_version=pending.server_version,
+                       schema=pending.schema)
+    store = store or ChecklistStore()
+    checklist = store.open(overview.server.identity.key, pending_key(pending.migrations), findings.findings)
+    return Gate(project, pending, findings, environment, target, checklist, store, settings)
+
+
+def _environment(project: Project, server: ServerInfo, settings: Settings, known: KnownServers,
+                 environ: Mapping[str, str], *, env_flag: str | None, target_name: str | None,
+                 url_env: str | None) -> tuple[Environment, Target | None]:
+    """The environment this connection reached, and its named target (remembering a production target's identity
+    when this run reached it by its own URL)."""
     target_urls = {name: url for name, t in settings.targets.items()
                    if t.url_env and (url := project.env.get(t.url_env) or environ.get(t.url_env))}
     identities = known.identities(settings.path)
@@ -115,16 +144,7 @@ def open_gate(project: Project, *, env_flag: str | None = None, target_name: str
     target = settings.targets.get(environment.target) if environment.target else None
     if target is not None and target.production and _reached_by_url(target, url_env, project, target_urls):
         known.remember(settings.path, target.name, server.identity)
-
-    if review is None:
-        review = environment.production or mode is not RunMode.PLANNED
-    if review:
-        pending = with_schema(pending, project, deadline=deadline)
-    findings = analyze(pending.sources if review else [], mode=mode, pg_version=pending.server_version,
-                       schema=pending.schema)
-    store = store or ChecklistStore()
-    checklist = store.open(server.identity.key, pending_key(pending.migrations), findings.findings)
-    return Gate(project, pending, findings, environment, target, checklist, store, settings)
+    return environment, target
 
 
 def _probe_production_targets(settings: Settings, target_urls: Mapping[str, str], url: str | None, *,

@@ -10,11 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from neontui.core.db.url import direct_url, parse_url
 from neontui.core.gate.settings import NeonSettings, Settings, Target
-from neontui.core.neon.client import NeonClient
-from neontui.core.neon.place import NeonPlace, locate
+
+if TYPE_CHECKING:  # the client (and its HTTP library) is imported when a Neon call is about to be made
+    from neontui.core.neon.client import NeonClient
+    from neontui.core.neon.place import NeonPlace
 
 __all__ = ["NeonTarget", "neon_target"]
 
@@ -30,6 +33,8 @@ class NeonTarget:
 
     def client(self, environ: Mapping[str, str] | None = None) -> NeonClient:
         """A client with the key from [neon] api_key_env; NeonKeyMissing (exit 3, naming the variable) without."""
+        from neontui.core.neon.client import NeonClient
+
         env = os.environ if environ is None else environ
         variable = self.settings.api_key_env
         return NeonClient.from_env(variable, base_url=self.settings.api_url, environ=env)
@@ -40,6 +45,8 @@ class NeonTarget:
         return bool(env.get(self.settings.api_key_env, "").strip())
 
     def place(self, client: NeonClient) -> NeonPlace:
+        from neontui.core.neon.place import locate
+
         return locate(client, database=self.database, role=self.role, endpoint_id=self.endpoint_id,
                       project_id=self.project_id, branch=self.branch)
 

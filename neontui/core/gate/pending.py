@@ -11,6 +11,8 @@ from neontui.core.safety.engine import Source
 from neontui.core.schema import Schema
 
 if TYPE_CHECKING:
+    import psycopg
+
     from neontui.core.drizzle.overview import Overview
     from neontui.core.drizzle.project import Project
 
@@ -29,24 +31,29 @@ class Pending:
 
 def pending_sources(project: Project, *, with_schema_read: bool = True,
                     on_retry: Callable[[int, str], None] | None = None, deadline: float | None = None) -> Pending:
-    """The migrations drizzle would run next, with the server's version and (for the review) the live schema;
-    `deadline` bounds each connection (Settings.connect_deadline)."""
+    """The migrations drizzle would run next, with the server's version and (for the review) the live schema, read
+    on one connection; `deadline` bounds it (Settings.connect_deadline)."""
     # Imported here: linting files needs no database driver, and psycopg is most of neontui's start-up time.
-    from neontui.core.drizzle.overview import load_overview
+    from neontui.core.drizzle.overview import overview_session
 
-    overview = load_overview(project, on_retry=on_retry, deadline=deadline)
+    with overview_session(project, on_retry=on_retry, deadline=deadline) as (overview, conn):
+        pending = pending_of(overview)
+        return with_schema(pending, conn) if with_schema_read else pending
+
+
+def pending_of(overview: Overview) -> Pending:
+    """The pending batch of a status just read (without the live schema: `with_schema` adds it)."""
     migrations = list(overview.status.pending)
     sources = [Source(e.tag, e.text, str(e.path)) for e in migrations if e.text is not None]
-    pending = Pending(overview.journal, overview, migrations, sources, overview.server.version_num,
-                      overview.server.database, None)
-    return with_schema(pending, project, deadline=deadline) if with_schema_read else pending
+    return Pending(overview.journal, overview, migrations, sources, overview.server.version_num,
+                   overview.server.database, None)
 
 
-def with_schema(pending: Pending, project: Project, *, deadline: float | None = None) -> Pending:
-    """`pending` with the live schema, which makes the review precise (a widening is not a rewrite, a validated
-    CHECK lets SET NOT NULL skip its scan)."""
-    from neontui.core.db.connect import catalog_reads, connect
+def with_schema(pending: Pending, conn: psycopg.Connection) -> Pending:
+    """`pending` with the live schema read on `conn` (the status's own connection), which makes the review precise
+    (a widening is not a rewrite, a validated CHECK lets SET NOT NULL skip its scan)."""
+    from neontui.core.db.connect import catalog_reads
     from neontui.core.db.schema_info import read_schema
 
-    with connect(project.database_url or "", deadline=deadline) as conn, catalog_reads(conn, pending.overview.target):
+    with catalog_reads(conn, pending.overview.target):
         return replace(pending, schema=read_schema(conn))

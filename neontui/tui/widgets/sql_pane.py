@@ -27,9 +27,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from pygments.lexers import PostgresLexer
 from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, _TokenType
 from rich.segment import Segment
 from rich.style import Style
@@ -46,7 +45,10 @@ from neontui.core.redact import redact
 from neontui.core.safety.model import Finding, Severity
 from neontui.core.sql.statements import line_column
 
-__all__ = ["SqlPane"]
+if TYPE_CHECKING:
+    from pygments.lexers.sql import PostgresLexer
+
+__all__ = ["SqlPane", "warm_highlighter"]
 
 TAB_SIZE = 4
 LINE_CACHE_SIZE = 1024
@@ -100,6 +102,21 @@ def _block(migration: Migration, first_row: int) -> _Block:
     for index, line in enumerate(starts):
         start_of_line.setdefault(line, index)
     return _Block(migration, first_row, lines, starts, start_of_line)
+
+
+def _new_lexer() -> PostgresLexer:
+    """Pygments' PostgreSQL lexer (each pane its own: the lexer keeps the text it is on as state). Imported and built
+    on first use, not at import: importing pygments.lexers reads the installed packages' metadata for plugins, and
+    the first instance compiles the lexer's patterns (about 50 ms), neither of which the first frame should wait for."""
+    from pygments.lexers.sql import PostgresLexer
+
+    return PostgresLexer(stripnl=False, ensurenl=False)
+
+
+def warm_highlighter() -> None:
+    """Compile the lexer's patterns now (pygments keeps them on the class), from a thread that is waiting anyway:
+    the console's load calls it, so the pending SQL's first paint does not pay for it."""
+    _new_lexer()
 
 
 class SqlPane(ScrollView, can_focus=True):
@@ -201,7 +218,7 @@ class SqlPane(ScrollView, can_focus=True):
         self._error_row: int | None = None
         self._line_width = 4
         self._stmt_width = 2
-        self._lexer = PostgresLexer(stripnl=False, ensurenl=False)
+        self._lexer: PostgresLexer | None = None  # built on first paint (`_new_lexer`)
         self._code_cache: LRUCache[int, Strip] = LRUCache(LINE_CACHE_SIZE)
         self._token_styles: dict[_TokenType, Style] = {}
         self._part_styles: dict[str, Style] = {}
@@ -423,8 +440,9 @@ class SqlPane(ScrollView, can_focus=True):
         text = _CONTROL.sub("\ufffd", redact(text.rstrip("\r")).expandtabs(TAB_SIZE))
         cut = text.find(BREAKPOINT)
         code, marker = (text, "") if cut < 0 else (text[:cut], text[cut:])
+        lexer = self._lexer = self._lexer or _new_lexer()
         segments = [Segment(value, self._token_style(token))
-                    for _, token, value in self._lexer.get_tokens_unprocessed(code) if value]
+                    for _, token, value in lexer.get_tokens_unprocessed(code) if value]
         if marker:
             segments.append(Segment(marker, self._style("breakpoint")))
         strip = Strip(segments)

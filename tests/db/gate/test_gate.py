@@ -82,3 +82,27 @@ def test_checklist_command(project_dir, database_url, tmp_path):
     assert "migrate: type the database name" in done.stdout
     bad = run("--check", "no-such-item")
     assert bad.returncode == 3 and bad.stderr.startswith("neontui: error: ") and "Traceback" not in bad.stderr
+
+
+def test_status_and_live_schema_are_read_on_one_connection(project_dir, database_url, tmp_path, monkeypatch):
+    """The console's load (review=True) opens one connection for the ledger and the catalog, and hands the status
+    over before the schema is read and the review runs."""
+    import psycopg
+
+    opened: list[str] = []
+    real_connect = psycopg.connect
+
+    def counting(*args, **kwargs):
+        opened.append(kwargs.get("application_name", ""))
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setattr(psycopg, "connect", counting)
+    told = []
+    g = gate(project_dir, database_url, tmp_path, review=True,
+             on_status=lambda overview: told.append((overview, list(opened))))
+    assert opened == ["neontui"]
+    [(overview, opened_by_then)] = told
+    assert overview is g.pending.overview and opened_by_then == ["neontui"]
+    assert [m.tag for m in overview.status.pending] == ["0001_drop"]
+    assert g.pending.schema is not None and g.pending.schema.table(("public", "users")) is not None
+    assert [f.rule for f in g.review.findings] == ["drop-column"]
