@@ -71,7 +71,11 @@ def status_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
         ratio = _ratio(row["neontui/drizzle-kit"], "drizzle-kit")
         if npx != "n/a":
             ratio += f"; {npx}× npx"
+        if row.get("floor/drizzle-kit", "n/a") != "n/a":
+            ratio += f"; floor {row['floor/drizzle-kit']}×"
         anchor = f"drizzle-kit migrate {_timing(row['drizzle-kit'])}" if row["drizzle-kit"] else "drizzle-kit missing"
+        if row.get("floor"):
+            anchor += f"; floor {_timing(row['floor'])}"
         rows.append(_row(f"status --json, {row['label']}", _timing(row["neontui"]), anchor, ratio,
                          f"≤ {result['target']}× drizzle-kit", row["met"]))
     return rows

@@ -9,7 +9,10 @@ migrator, then these are timed with nothing pending (a fresh process each run, D
   2. drizzle-kit, node started directly: `node_modules/.bin/drizzle-kit migrate` (must exit 0);
   3. drizzle-kit via npx: `npx --no-install drizzle-kit migrate`, offline (npm_config_offline=true), from the
      project's node_modules (a symlink to the pinned drizzle-kit in the cache); if npx cannot run it offline, that
-     comparison is reported missing with the reason.
+     comparison is reported missing with the reason;
+  4. the floor under any Python tool that reads the ledger with psycopg, as neontui does: the same interpreter
+     starting, importing psycopg, connecting and running one query (`FLOOR`), so a ratio that misses its target
+     can be read against what no change to neontui can remove.
 The 30- and 300-migration projects come from benchmarks/generate.py; the 10,000-migration project is a lighter
 valid drizzle project (one `CREATE TABLE "t_i" ("id" integer);` per migration) so that applying it stays quick.
 Each figure is the median of 5 runs (--quick: 3) with min–max, process start included, after one warm-up round;
@@ -33,7 +36,7 @@ import psycopg
 from benchmarks.apply import Databases, _env, _error, _version, find_drizzle_kit, ratio, seconds, summary
 from benchmarks.common import bench_main, project_args
 from benchmarks.generate import project
-from benchmarks.interpreter import neontui_argv
+from benchmarks.interpreter import clean_python, neontui_argv
 from benchmarks.projects import subject
 from neontui.core.db.connect import connect
 from neontui.core.drizzle.journal import read_journal
@@ -42,7 +45,7 @@ from neontui.core.migrate.migrator import run as migrator_run
 RUN_TIMEOUT = 180.0  # one status / migrate run
 TOOL_TIMEOUT = 60.0
 TARGET = 0.5  # neontui / drizzle-kit (node direct)
-TOOLS = ("neontui", "drizzle-kit", "npx drizzle-kit")
+TOOLS = ("neontui", "drizzle-kit", "npx drizzle-kit", "floor")
 SIMPLE_ABOVE = 1000  # projects bigger than this are written with simple statements
 NPX = ["npx", "--no-install", "drizzle-kit", "migrate"]
 
@@ -73,6 +76,14 @@ def neontui_status(root: Path, url: str) -> subprocess.CompletedProcess[str]:
 def drizzle_migrate(root: Path, url: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(root / "node_modules" / ".bin" / "drizzle-kit"), "migrate"], cwd=root,
                           env=_env(DATABASE_URL=url, FORCE_COLOR="0", NO_UPDATE_NOTIFIER="1"), capture_output=True,
+                          text=True, timeout=RUN_TIMEOUT, stdin=subprocess.DEVNULL)
+
+
+FLOOR = "import os, psycopg; psycopg.connect(os.environ['DATABASE_URL'], connect_timeout=10).execute('select 1')"
+
+
+def floor(root: Path, url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([clean_python(), "-c", FLOOR], cwd=root, env=_env(DATABASE_URL=url), capture_output=True,
                           text=True, timeout=RUN_TIMEOUT, stdin=subprocess.DEVNULL)
 
 
@@ -153,7 +164,7 @@ def run(quick: bool = False) -> dict[str, Any]:
                 clock = time.perf_counter()
                 out = simple_project(root, count) if count > SIMPLE_ABOVE else project(root, count)
                 setup[f"generate {count}"] = time.perf_counter() - clock
-                tools: dict[str, Tool] = {"neontui": neontui_status}
+                tools: dict[str, Tool] = {"neontui": neontui_status, "floor": floor}
                 if modules is not None:
                     (root / "node_modules").symlink_to(modules, target_is_directory=True)
                     tools["drizzle-kit"] = drizzle_migrate
@@ -186,7 +197,7 @@ def run_project(project_dir: Path, admin_url: str, quick: bool = False) -> dict[
     runs = 3 if quick else 5
     with tempfile.TemporaryDirectory(prefix="neontui-bench-status-") as tmp:
         target = subject(project_dir, Path(tmp))
-        tools: dict[str, Tool] = {"neontui": neontui_status}
+        tools: dict[str, Tool] = {"neontui": neontui_status, "floor": floor}
         if target.kit is not None:
             tools["drizzle-kit"] = drizzle_migrate
         databases = Databases(admin_url)
@@ -228,6 +239,7 @@ def measure(tools: dict[str, Tool], root: Path, url: str, runs: int, count: int,
         row[tool] = summary(times[tool], errors[tool], runs) if tool in tools else None
     row["neontui/drizzle-kit"] = ratio(row["neontui"], row["drizzle-kit"])
     row["neontui/npx"] = ratio(row["neontui"], row["npx drizzle-kit"])
+    row["floor/drizzle-kit"] = ratio(row["floor"], row["drizzle-kit"])
     value = row["neontui/drizzle-kit"]
     row["met"] = None if value == "n/a" else float(value) <= TARGET
     return row
@@ -235,12 +247,13 @@ def measure(tools: dict[str, Tool], root: Path, url: str, runs: int, count: int,
 
 def print_table(result: dict[str, Any]) -> None:
     print(f"{'benchmark':<56} {'neontui status':<26} {'drizzle-kit (node)':<26} {'npx drizzle-kit':<26} "
-          f"{'ratio (node)':<13} {'target':<8} {'ok':<4} ratio (npx)")
+          f"{'floor':<26} {'ratio (node)':<13} {'target':<8} {'ok':<4} {'ratio (npx)':<12} floor (node)")
     for row in result["rows"].values():
         ok = "" if row["met"] is None else ("yes" if row["met"] else "NO")
         print(f"{row['label']:<56} {seconds(row['neontui']):<26} {seconds(row['drizzle-kit']):<26} "
-              f"{seconds(row['npx drizzle-kit']):<26} {row['neontui/drizzle-kit']:<13} "
-              f"{'≤ ' + str(result['target']):<8} {ok:<4} {row['neontui/npx']}")
+              f"{seconds(row['npx drizzle-kit']):<26} {seconds(row['floor']):<26} {row['neontui/drizzle-kit']:<13} "
+              f"{'≤ ' + str(result['target']):<8} {ok:<4} {row['neontui/npx']:<12} {row['floor/drizzle-kit']}")
+    print(f"floor: {FLOOR!r} on the interpreter neontui runs on")
     print(f"(median of {result['runs']} runs with min–max, process start included; "
           f"target: neontui ≤ {result['target']}× drizzle-kit started with node directly)")
     for row in result["rows"].values():

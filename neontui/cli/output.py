@@ -18,9 +18,10 @@ _ANSI = {"green": "32", "yellow": "33", "red": "31", "magenta": "35", "cyan": "3
 def print_json(document: dict[str, Any]) -> None:
     # Indented for a person at a terminal; compact for programs (several times faster: the C encoder). Each string
     # is redacted, not the encoded text: a status of 10,000 migrations is 4 MB, nearly none of it able to hold a
-    # password (redact.may_hold_secret), and the keys and values are masked as the user will read them.
+    # password (redact.may_hold_secret), and the keys and values are masked as the user will read them. default=str:
+    # a long list redact_values found clean is kept as it was, other objects in it included, checked as str() too.
     indent = 2 if sys.stdout.isatty() else None
-    print(json.dumps(redact_values(document), indent=indent, ensure_ascii=False))
+    print(json.dumps(redact_values(document), indent=indent, ensure_ascii=False, default=str))
 
 
 def note(message: str) -> None:
