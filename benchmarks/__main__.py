@@ -87,8 +87,12 @@ def apply_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
         anchors = [f"drizzle-kit {_timing(row['drizzle-kit'])}" if row["drizzle-kit"] else "drizzle-kit missing"]
         if row.get("psql -1"):
             anchors.append(f"psql -1 {_timing(row['psql -1'])}")
+        if row.get("floor"):
+            anchors.append(f"floor {_timing(row['floor'])}")
         ratios = [r for r in (_ratio(row["neontui/drizzle-kit"], "drizzle-kit"), _ratio(row["neontui/psql"], "psql"))
                   if r != "—"]
+        if row.get("floor/psql", "n/a") != "n/a":
+            ratios.append(f"floor {row['floor/psql']}× psql")
         rows.append(_row(f"migrate: {row['label']}", _timing(row["neontui"]), "; ".join(anchors),
                          "; ".join(ratios) or "—"))
     return rows

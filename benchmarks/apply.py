@@ -7,7 +7,10 @@ empty database and applies the whole project (300 migrations; --quick: 30) with:
   1. neontui: `python -m neontui migrate DIR --url URL --json` (in a checkout without that command, neontui's
      migrator called from `python -c`: same library code, same one transaction);
   2. drizzle-kit: `node_modules/.bin/drizzle-kit migrate` with the real pinned drizzle-kit (tests/drizzle_env.py);
-  3. psql: `psql -1 -f all.sql`, the concatenated SQL in one transaction (no ledger: the floor to compare with).
+  3. psql: `psql -1 -f all.sql`, the concatenated SQL in one transaction (no ledger: the floor to compare with);
+  4. the floor under any Python tool sending the statements with psycopg, as neontui does: the same interpreter
+     starting, importing psycopg, and sending drizzle's statements one by one between BEGIN and COMMIT, as psql -1
+     does (no ledger, no review, no lock: `FLOOR`).
 Each is the median of several runs (5; --quick: 3) with min–max, process start included, database creation
 not. Every run is checked afterwards (the ledger holds the journal's hashes in order, the final tables exist);
 a tool with a failed run is reported as failed, with its error, and no time.
@@ -15,6 +18,7 @@ a tool with a failed run is reported as failed, with its error, and no time.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -42,7 +46,12 @@ from neontui.core.migrate.migrator import run as migrator_run
 
 RUN_TIMEOUT = 180.0  # one apply
 TOOL_TIMEOUT = 60.0  # --help, --version, admin statements
-TOOLS = ("neontui", "drizzle-kit", "psql -1")
+TOOLS = ("neontui", "drizzle-kit", "psql -1", "floor")
+FLOOR = ("import json, os, sys, psycopg\n"
+         "conn = psycopg.connect(os.environ['DATABASE_URL'], autocommit=True, connect_timeout=10)\n"
+         "conn.execute('BEGIN')\n"
+         "for statement in json.load(open(sys.argv[1])): conn.execute(statement.encode())\n"
+         "conn.execute('COMMIT')\n")
 
 def neontui_apply(project_dir: Path, url: str) -> subprocess.CompletedProcess[str]:
     """Apply every migration of the project with neontui, in a process of its own."""
@@ -59,6 +68,20 @@ def drizzle_apply(project_dir: Path, url: str) -> subprocess.CompletedProcess[st
 
 def psql_apply(project_dir: Path, url: str) -> subprocess.CompletedProcess[str]:
     return psql_file(project_dir / "all.sql", url)
+
+
+def floor_file(path: Path, url: str) -> subprocess.CompletedProcess[str]:
+    """`FLOOR` on the statements listed in the JSON file at `path`."""
+    from benchmarks.interpreter import clean_python
+
+    return subprocess.run([clean_python(), "-c", FLOOR, str(path)], cwd=path.parent, env=_env(DATABASE_URL=url),
+                          capture_output=True, text=True, timeout=RUN_TIMEOUT, stdin=subprocess.DEVNULL)
+
+
+def write_statements(path: Path, migrations: list[Any]) -> Path:
+    """Every migration's statements as drizzle splits them (Migration.statements), in order, for `floor_file`."""
+    path.write_text(json.dumps([statement for m in migrations for statement in m.statements]))
+    return path
 
 
 def psql_file(path: Path, url: str) -> subprocess.CompletedProcess[str]:
@@ -218,6 +241,8 @@ def run(quick: bool = False) -> dict[str, Any]:
             tools["drizzle-kit"] = (drizzle_apply, hashes)
         if psql:
             tools["psql -1"] = (psql_apply, None)
+        statements = write_statements(Path(tmp) / "statements.json", list(journal.entries))
+        tools["floor"] = (lambda _root, url: floor_file(statements, url), None)
         times, errors, server_version = _measure(tools, root, Path(tmp) / "pg", tables, runs)
         versions = {
             "server": f"PostgreSQL {server_version} (embedded)",
@@ -303,6 +328,8 @@ def run_project(project_dir: Path, admin_url: str, quick: bool = False) -> dict[
         psql = shutil.which("psql")
         if psql:
             tools["psql -1"] = (lambda _root, url: psql_file(all_sql, url), None)
+        statements = write_statements(Path(tmp) / "statements.json", list(target.journal.entries))
+        tools["floor"] = (lambda _root, url: floor_file(statements, url), None)
         times, errors, server_version = _measure_on(databases, tools, target.root, tables, runs, ledger)
         versions = {"server": f"PostgreSQL {server_version}", "neontui": "neontui migrate",
                     "drizzle-kit": _version([str(target.kit), "--version"], target.root) if target.kit else None,
@@ -329,6 +356,7 @@ def _rows(tools: Tools, times: Times, errors: Errors, runs: int, count: int) -> 
             table[row][name] = summary(times[row, name], errors[row, name], runs) if measured else None
         table[row]["neontui/psql"] = ratio(table[row]["neontui"], table[row]["psql -1"])
         table[row]["neontui/drizzle-kit"] = ratio(table[row]["neontui"], table[row]["drizzle-kit"])
+        table[row]["floor/psql"] = ratio(table[row]["floor"], table[row]["psql -1"])
     return table
 
 
@@ -347,11 +375,13 @@ def seconds(result: dict[str, Any] | None) -> str:
 
 
 def print_table(result: dict[str, Any]) -> None:
-    print(f"{'benchmark':<32} {'neontui':<26} {'drizzle-kit':<26} {'psql -1':<26} {'neontui/psql':<13} "
-          "neontui/drizzle-kit")
+    print(f"{'benchmark':<32} {'neontui':<26} {'drizzle-kit':<26} {'psql -1':<26} {'floor':<26} "
+          f"{'neontui/psql':<13} {'neontui/drizzle-kit':<20} floor/psql")
     for row in result["rows"].values():
         print(f"{row['label']:<32} {seconds(row['neontui']):<26} {seconds(row['drizzle-kit']):<26} "
-              f"{seconds(row['psql -1']):<26} {row['neontui/psql']:<13} {row['neontui/drizzle-kit']}")
+              f"{seconds(row['psql -1']):<26} {seconds(row['floor']):<26} {row['neontui/psql']:<13} "
+              f"{row['neontui/drizzle-kit']:<20} {row['floor/psql']}")
+    print(f"floor: Python, psycopg's import and the statements sent one by one in one transaction ({FLOOR!r})")
     print(f"({result['migrations']} migrations: {result['statements']} statements, {result['bytes'] / 1e3:.0f} kB, "
           f"{result['tables']} tables; median of {result['runs']} runs with min–max, process start included)")
     for row in result["rows"].values():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -25,6 +24,8 @@ def write_json_atomic(path: Path, data: object, *, indent: int | None = 2) -> bo
     """Write `data` as JSON so that readers see the old file or the new one, never half of one; False (never an
     exception) when the folder is not writable: neontui's own state files are best effort. `indent` None: compact,
     for files only neontui reads."""
+    import tempfile  # here: with shutil and random it is 8 ms of every command's start, and only a write needs it
+
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

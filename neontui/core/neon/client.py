@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from neontui.core.db.url import parse_url
 from neontui.core.neon.errors import (
@@ -32,13 +32,15 @@ from neontui.core.neon.errors import (
     NeonRetryExhausted,
     NeonTimeout,
 )
-from neontui.core.neon.http import httpx
 from neontui.core.redact import redact, remember_secret
+
+if TYPE_CHECKING:
+    from neontui.core.neon.http import httpx
 
 DEFAULT_BASE_URL = "https://console.neon.tech/api/v2"
 DEFAULT_KEY_VARIABLE = "NEON_API_KEY"
 # connect 10 s, every read/write 30 s: Neon answers in well under a second; a hang must not hold a migration.
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+DEFAULT_TIMEOUT_S, CONNECT_TIMEOUT_S = 30.0, 10.0
 MAX_ATTEMPTS = 5  # neonctl retries 423 five times
 MAX_DELAY = 30.0  # the longest wait between attempts, Retry-After included
 OPERATION_POLL_INTERVAL = 2.0
@@ -146,7 +148,7 @@ class NeonClient:
     """One API key, one base URL. Use as a context manager, or call close()."""
 
     def __init__(self, api_key: str, *, base_url: str = DEFAULT_BASE_URL,
-                 timeout: httpx.Timeout | float = DEFAULT_TIMEOUT, max_attempts: int = MAX_ATTEMPTS,
+                 timeout: httpx.Timeout | float | None = None, max_attempts: int = MAX_ATTEMPTS,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         if not api_key.strip():
             raise NeonKeyMissing("the Neon API key is empty")
@@ -154,6 +156,12 @@ class NeonClient:
         self.base_url = base_url.rstrip("/")
         self._max_attempts = max(1, max_attempts)
         self._sleep = sleep
+        # Imported here, not with the module: every command that might take a Neon backup imports this one, and httpx
+        # is 20–40 ms of start-up that only a Neon call needs.
+        from neontui.core.neon.http import httpx
+
+        if timeout is None:
+            timeout = httpx.Timeout(DEFAULT_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout, follow_redirects=False,
                                   headers={"Authorization": f"Bearer {api_key}", "Accept": "application/json"})
 
@@ -356,6 +364,8 @@ class NeonClient:
 
     def _send(self, method: str, path: str, params: Mapping[str, Any] | None, json: object,
               *, last: bool) -> httpx.Response | None:
+        from neontui.core.neon.http import httpx
+
         try:
             return self._http.request(method, path, params=params, json=json)
         except httpx.TimeoutException as exc:
