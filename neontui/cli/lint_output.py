@@ -131,7 +131,7 @@ def sarif(review: Review, findings: Sequence[Finding], sources: Sequence[Source]
     run: dict[str, Any] = {
         "tool": {"driver": driver},
         "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri().rstrip("/") + "/"}},
-        "columnKind": "unicodeCodePoints",  # Finding.column counts characters (sql.statements.line_column)
+        "columnKind": "unicodeCodePoints",  # Finding.column counts characters (sql.positions.line_column)
         "results": [_result(f, index[f.rule], artifacts[f.tag], p) for f, p in zip(findings, prints, strict=True)],
         "properties": {"migrations": review.sources, "statements": review.statements,
                        "pgVersion": review.pg_version, "mode": str(review.mode),

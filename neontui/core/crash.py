@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import traceback
-from datetime import UTC, datetime
 from pathlib import Path
 
 from neontui import __version__
@@ -39,6 +37,9 @@ def crash_dir() -> Path:
 
 def write_crash_report(exc: BaseException) -> Path | None:
     """Write the redacted report and return its path (None when even that fails: never raise from here)."""
+    import traceback  # here: every command imports this module for its handler, and only a crash needs them
+    from datetime import UTC, datetime
+
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     text = "".join(traceback.format_exception(exc))  # frames and source lines only, never locals
     try:

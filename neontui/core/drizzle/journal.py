@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from neontui.core.drizzle.file_facts import FactsCache, FileFacts, is_regular
 from neontui.core.errors import JournalError
 from neontui.core.sql.parse import SqlSyntaxError, scan
-from neontui.core.sql.statements import line_column
+from neontui.core.sql.positions import line_column
 
 if TYPE_CHECKING:
     from neontui.core.drizzle.folders import Folders

@@ -19,10 +19,10 @@ from neontui.core.db.lock_modes import LOCK_MODES, blocks, rank, strongest_mode
 from neontui.core.safety.model import DangerClass, Finding, Severity
 from neontui.core.sql.locks import ForeignKeys, predicted_locks
 from neontui.core.sql.parse import SqlSyntaxError, parse
+from neontui.core.sql.positions import line_column
 from neontui.core.sql.rollback import rollback_plan
 from neontui.core.sql.statements import (
     DEFAULT_SCHEMA,
-    line_column,
     no_transaction,
     statement_summary,
     touched_tables,

@@ -31,7 +31,8 @@ from neontui.core.drizzle.pending import V1Upgrade, name_pending, pending_entrie
 from neontui.core.errors import ConfigError, ExitCode, NeontuiError
 from neontui.core.migrate.observe import Observer
 from neontui.core.migrate.plan import Plan, PlannedStatement, Step, build_plan
-from neontui.core.sql.statements import line_column, touched_tables
+from neontui.core.sql.positions import line_column
+from neontui.core.sql.statements import touched_tables
 
 LOCK_TIMEOUT_SQLSTATE = "55P03"
 

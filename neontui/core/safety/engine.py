@@ -21,7 +21,7 @@ from neontui.core.safety.suppress import FileIgnores, Ignore, scan_ignores
 from neontui.core.schema import Schema, Volatility
 from neontui.core.sql import versions
 from neontui.core.sql.parse import SqlSyntaxError, parse
-from neontui.core.sql.statements import line_column
+from neontui.core.sql.positions import line_column
 
 Node = dict[str, Any]
 TableKey = tuple[str, str]  # (schema, name); unqualified names count as "public"

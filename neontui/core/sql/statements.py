@@ -15,18 +15,6 @@ DEFAULT_SCHEMA = "public"
 _DROP_RELATION_TYPES = frozenset({"OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE"})
 
 
-def line_column(text: str, offset: int, *, start: tuple[int, int] = (1, 1)) -> tuple[int, int]:
-    """1-based line and column (in characters) of `offset` in `text`, the one definition of a position in a file.
-
-    `start` is the (line, column) of text[0] in the file, so a chunk can be measured on its own without rescanning
-    the file from its beginning for every finding.
-    """
-    newlines = text.count("\n", 0, offset)
-    if newlines:
-        return start[0] + newlines, offset - text.rfind("\n", 0, offset)
-    return start[0], start[1] + offset
-
-
 def statement_summary(text: str, width: int = 100) -> str:
     """A statement as one line in logs and lists: its first line that is not blank or a comment, cut to `width`."""
     first = next((line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("--")), "")

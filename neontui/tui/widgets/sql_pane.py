@@ -43,7 +43,7 @@ from textual.strip import Strip
 from neontui.core.drizzle.journal import BREAKPOINT, Migration
 from neontui.core.redact import redact
 from neontui.core.safety.model import Finding, Severity
-from neontui.core.sql.statements import line_column
+from neontui.core.sql.positions import line_column
 
 if TYPE_CHECKING:
     from pygments.lexers.sql import PostgresLexer

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from neontui.core.sql.parse import SqlSyntaxError, parse, parse_plpgsql, parse_tree, scan
+from neontui.core.sql.positions import line_column
 from neontui.core.sql.statements import (
     BodyStatement,
     UnsupportedBody,
     do_body_sql,
-    line_column,
     no_transaction,
     touched_tables,
 )
