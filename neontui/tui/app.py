@@ -76,6 +76,7 @@ class NeontuiApp(LayoutActions, RunActions, BackupActions):  # BackupActions ove
         self.options = options
         self.gate: Gate | None = None
         self.running = False
+        self._asked: bool | None = None  # a migrate (False) or dry run (True) asked for while the review still loads
         self.studio = None
 
     def compose(self) -> ComposeResult:
@@ -171,6 +172,9 @@ class NeontuiApp(LayoutActions, RunActions, BackupActions):  # BackupActions ove
         log = self.query_one("#log", LogPane)
         for problem in overview.status.problems:  # what status reports, e.g. what drizzle-kit 1.0 would refuse
             log.post_line(f"✗ {problem.code}: {problem.message}")
+        if self._asked is not None:  # asked for once the journal showed: the gate decides now, as for a key press
+            dry, self._asked = self._asked, None
+            self._start(dry=dry)
 
     def _apply_keymap(self, gate: Gate) -> None:
         keys = gate.settings.keys
@@ -203,6 +207,7 @@ class NeontuiApp(LayoutActions, RunActions, BackupActions):  # BackupActions ove
 
     @on(Failed)
     def show_failure(self, message: Failed) -> None:
+        self._asked = None  # a load that failed runs nothing later
         self.query_one("#status", StatusBar).say(f"{message.what} failed: {message.error}")
         self.push_screen(ErrorDialog(message.error))
 
@@ -259,7 +264,11 @@ class NeontuiApp(LayoutActions, RunActions, BackupActions):  # BackupActions ove
 
     def _start(self, *, dry: bool) -> None:
         gate = self.gate
-        if gate is None or self.running:
+        if gate is None:  # the journal shows before the review and the checklist are loaded: go on once they are
+            self._asked = dry
+            self.query_one("#status", StatusBar).say(f"{'dry run' if dry else 'migrate'}: waits for the review to load")
+            return
+        if self.running:
             return
         if not gate.pending.migrations:
             self.notify("Nothing pending", title="Migrate")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from benchmarks.generate import B, realistic_migration
 from neontui.core.safety import analyze
-from neontui.core.safety.engine import Source
+from neontui.core.safety.model import Source
 from tests.db.test_benchmark_generate import apply_in_one_transaction
 
 

@@ -175,18 +175,18 @@ async def test_the_journal_shows_before_the_review_has_run(project, database_url
     review is held until the journal has been painted, so the order is the app's, not the machine's speed."""
     import threading
 
-    import neontui.core.gate.gate as gate_module
+    import neontui.core.safety.review as review_module
     from neontui.tui.messages import StatusRead
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     painted = threading.Event()
-    real_analyze = gate_module.analyze
+    real_analyze = review_module.analyze
 
     def analyze_after_the_paint(*args, **kwargs):
         assert painted.wait(30), "the journal was not painted before the review"
         return real_analyze(*args, **kwargs)
 
-    monkeypatch.setattr(gate_module, "analyze", analyze_after_the_paint)
+    monkeypatch.setattr(review_module, "analyze", analyze_after_the_paint)
     seen: list[tuple[int, bool, str]] = []
 
     class Watched(NeontuiApp):
@@ -203,3 +203,40 @@ async def test_the_journal_shows_before_the_review_has_run(project, database_url
         await settle(app, pilot)
         assert seen == [(2, True, "2 migrations, 1 pending")]
         assert app.gate is not None and [f.rule for f in app.gate.review.findings] == ["drop-column"]
+
+
+async def test_migrate_asked_for_before_the_review_has_loaded_runs_once_it_has(project, database_url, monkeypatch,
+                                                                               tmp_path):
+    """The journal is on screen before the review: `m` pressed then is not lost, it goes through the gate once the
+    review is loaded (here, in development, it applies)."""
+    import threading
+
+    import neontui.core.safety.review as review_module
+    from neontui.tui.messages import StatusRead
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    asked = threading.Event()
+    real_analyze = review_module.analyze
+
+    def analyze_after_the_key(*args, **kwargs):
+        assert asked.wait(30), "m was not pressed before the review"
+        return real_analyze(*args, **kwargs)
+
+    monkeypatch.setattr(review_module, "analyze", analyze_after_the_key)
+    said: list[str] = []
+
+    class Watched(NeontuiApp):
+        def on_status_read(self, message: StatusRead) -> None:
+            def press() -> None:
+                self.action_migrate()  # what the m key calls
+                said.append(str(self.query_one("#status").render()))
+                asked.set()
+
+            self.call_after_refresh(press)
+
+    app = Watched(Options(project, url=database_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert "migrate: waits for the review to load" in said[0]
+        assert len(ledger_rows(database_url)) == 2  # applied after the load, as if pressed then
+        assert "0 pending" in app.query_one(JournalPane).border_subtitle

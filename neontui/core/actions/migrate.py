@@ -8,9 +8,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from neontui.core.actions.audit import AuditLog, build_record
-from neontui.core.actions.backup import before_apply
 from neontui.core.actions.outcome import gated_exit_code
 from neontui.core.db.blockers import Blocker, describe, find_blockers
 from neontui.core.db.connect import connect
@@ -33,7 +33,9 @@ from neontui.core.migrate.migrator import (
 )
 from neontui.core.migrate.plan import Plan, build_plan
 from neontui.core.migrate.restore import RestorePoint, schema_dump, take_restore_point
-from neontui.core.neon.backup import NeonBackup
+
+if TYPE_CHECKING:
+    from neontui.core.neon.backup import NeonBackup
 
 
 class Engine(StrEnum):
@@ -163,7 +165,9 @@ def execute(gate: Gate, *, dry: bool = False, engine: Engine = Engine.NATIVE,
     try:
         check_nul_bytes(journal.entries)  # before the restore point, whichever engine runs the batch
         check_refusals(gate)  # before the restore point: what drizzle-kit 1.0 refuses, refused alike
-        if not dry:  # the backup branch (production on Neon), confirmed before the first statement, or nothing runs
+        if not dry and gate.backup_planned:  # production on Neon: confirmed before the first statement, or nothing
+            from neontui.core.actions.backup import before_apply  # runs; only then is Neon's client imported
+
             outcome.backup = before_apply(gate, notice)
         with connect(url, deadline=deadline) as conn:
             if gate.environment.production:  # sessions in the way of the batch's locks

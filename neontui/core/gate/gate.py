@@ -22,7 +22,7 @@ from neontui.core.gate.neon_target import NeonTarget, neon_target
 from neontui.core.gate.pending import Pending, pending_of, with_schema
 from neontui.core.gate.policy import Action, Decision, decide
 from neontui.core.gate.settings import Settings, Target, load_settings
-from neontui.core.safety import Review, RunMode, analyze
+from neontui.core.safety.model import Review, RunMode
 
 if TYPE_CHECKING:
     from neontui.core.drizzle.overview import Overview
@@ -115,8 +115,12 @@ def open_gate(project: Project, *, env_flag: str | None = None, target_name: str
             review = environment.production or mode is not RunMode.PLANNED
         if review:
             pending = with_schema(pending, conn)
-    findings = analyze(pending.sources if review else [], mode=mode, pg_version=pending.server_version,
-                       schema=pending.schema)
+    if review:
+        from neontui.core.safety.review import analyze  # the rules load only for a run that is reviewed
+
+        findings = analyze(pending.sources, mode=mode, pg_version=pending.server_version, schema=pending.schema)
+    else:
+        findings = Review.skipped(pending.server_version, mode)
     store = store or ChecklistStore()
     checklist = store.open(overview.server.identity.key, pending_key(pending.migrations), findings.findings)
     return Gate(project, pending, findings, environment, target, checklist, store, settings)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from neontui.core.drizzle.journal import Journal, Migration
-from neontui.core.safety.engine import Source
+from neontui.core.safety.model import Source
 from neontui.core.schema import Schema
 
 if TYPE_CHECKING:

@@ -10,12 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from neontui.core.safety.catalog import ADVISORY_RULES, CORE_RULES, RULES
-    from neontui.core.safety.engine import Review, Source
-    from neontui.core.safety.model import DangerClass, Finding, RunMode, Severity
+    from neontui.core.safety.model import DangerClass, Finding, Review, RunMode, Severity, Source
     from neontui.core.safety.review import analyze, analyze_migrations
 
-_WHERE = {"ADVISORY_RULES": "catalog", "CORE_RULES": "catalog", "RULES": "catalog", "Review": "engine",
-          "Source": "engine", "DangerClass": "model", "Finding": "model", "RunMode": "model", "Severity": "model",
+_WHERE = {"ADVISORY_RULES": "catalog", "CORE_RULES": "catalog", "RULES": "catalog", "Review": "model",
+          "Source": "model", "DangerClass": "model", "Finding": "model", "RunMode": "model", "Severity": "model",
           "analyze": "review", "analyze_migrations": "review"}
 
 __all__ = ["ADVISORY_RULES", "CORE_RULES", "RULES", "DangerClass", "Finding", "Review", "RunMode", "Severity",

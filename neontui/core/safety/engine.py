@@ -16,7 +16,7 @@ from typing import Any
 
 from neontui.core.drizzle.journal import BREAKPOINT, split_statements
 from neontui.core.safety.catalog import DEFAULT_LOCKS, OFF_BY_DEFAULT, RULES
-from neontui.core.safety.model import Finding, RunMode, Severity
+from neontui.core.safety.model import Finding, Review, RunMode, Source
 from neontui.core.safety.suppress import FileIgnores, Ignore, scan_ignores
 from neontui.core.schema import Schema, Volatility
 from neontui.core.sql import versions
@@ -33,54 +33,6 @@ class Rules:
 
     handlers: Mapping[str, Callable[[Statement, Node], None]]
     after: Callable[[Statement, str, Node], None]
-
-
-@dataclass(frozen=True)
-class Source:
-    """One migration file to review: its tag and its text as drizzle reads it."""
-
-    tag: str
-    text: str
-    path: str | None = None
-    # Findings about the file as a whole that its caller established (drizzle's snapshot disagreeing with the SQL):
-    # (rule, message) pairs, reported at its first statement so that the usual ignore comments cover them.
-    notes: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass
-class Review:
-    findings: list[Finding]
-    sources: list[str]
-    statements: int
-    pg_version: int
-    mode: RunMode
-    unused_ignores: list[tuple[str, int, str]] = field(default_factory=list)  # (tag, line, comment)
-    touched: set[TableKey] = field(default_factory=set)  # pre-existing tables the run locks (for the precheck)
-    schema_origin: str | None = None  # where the schema before the run was described, None: no schema was known
-
-    @property
-    def blocking(self) -> list[Finding]:
-        return [f for f in self.findings if f.blocking]
-
-    @property
-    def has_errors(self) -> bool:
-        return any(f.severity is Severity.ERROR and not f.suppressed for f in self.findings)
-
-    def counts(self) -> dict[str, int]:
-        live = [f for f in self.findings if not f.suppressed]
-        return {"errors": sum(f.severity is Severity.ERROR for f in live),
-                "warnings": sum(f.severity is Severity.WARNING for f in live),
-                "info": sum(f.severity is Severity.INFO for f in live),
-                "suppressed": sum(f.suppressed for f in self.findings)}
-
-    def to_json(self, findings: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        """The `neontui lint --format json` document; `findings` replaces the full list (e.g. without info)."""
-        return {"schema_version": 1, "pg_version": self.pg_version, "mode": str(self.mode),
-                "schema_origin": self.schema_origin,
-                "migrations": self.sources, "statements": self.statements,
-                "findings": findings if findings is not None else [f.to_json() for f in self.findings],
-                "summary": self.counts(),
-                "unused_ignores": [{"tag": t, "line": n, "comment": c} for t, n, c in self.unused_ignores]}
 
 
 @dataclass

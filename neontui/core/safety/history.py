@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from neontui.core.drizzle.journal import Journal, Migration
 from neontui.core.drizzle.snapshots import Snapshots
-from neontui.core.safety.engine import Review, Source
+from neontui.core.safety.model import Review, Source
 from neontui.core.safety.review import analyze
 from neontui.core.schema import Schema
 from neontui.core.sql.replay import compare, replay

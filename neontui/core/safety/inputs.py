@@ -10,7 +10,7 @@ from neontui.core.drizzle.folders import has_folders
 from neontui.core.drizzle.journal import JOURNAL_RELPATH, decode_sql, read_regular_file
 from neontui.core.drizzle.layout import read_migrations
 from neontui.core.errors import JournalError, UsageError
-from neontui.core.safety.engine import Source
+from neontui.core.safety.model import Source
 
 
 def sources_from_paths(paths: Sequence[Path]) -> list[Source]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from neontui.core.schema.model import TableKey
 
 
 class Severity(StrEnum):
@@ -72,3 +75,59 @@ class Finding:
             "suggestion": self.suggestion, "suppressed": self.suppressed, "suppressed_by": self.suppressed_by,
             "docs": f"{RULE_REFERENCE}#{self.rule}", "rows": self.rows,
         }
+
+
+@dataclass(frozen=True)
+class Source:
+    """One migration file to review: its tag and its text as drizzle reads it."""
+
+    tag: str
+    text: str
+    path: str | None = None
+    # Findings about the file as a whole that its caller established (drizzle's snapshot disagreeing with the SQL):
+    # (rule, message) pairs, reported at its first statement so that the usual ignore comments cover them.
+    notes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class Review:
+    """What a review found, over which files and statements, for which server version and run mode."""
+
+    findings: list[Finding]
+    sources: list[str]
+    statements: int
+    pg_version: int
+    mode: RunMode
+    unused_ignores: list[tuple[str, int, str]] = field(default_factory=list)  # (tag, line, comment)
+    touched: set[TableKey] = field(default_factory=set)  # pre-existing tables the run locks (for the precheck)
+    schema_origin: str | None = None  # where the schema before the run was described, None: no schema was known
+
+    @classmethod
+    def skipped(cls, pg_version: int, mode: RunMode) -> Review:
+        """No review was run (a development apply in neontui's plan needs none: the server reports any error with
+        its location just as well): no findings, no files. Built here so that such a run loads no rule."""
+        return cls([], [], 0, pg_version, mode)
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR and not f.suppressed for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        live = [f for f in self.findings if not f.suppressed]
+        return {"errors": sum(f.severity is Severity.ERROR for f in live),
+                "warnings": sum(f.severity is Severity.WARNING for f in live),
+                "info": sum(f.severity is Severity.INFO for f in live),
+                "suppressed": sum(f.suppressed for f in self.findings)}
+
+    def to_json(self, findings: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The `neontui lint --format json` document; `findings` replaces the full list (e.g. without info)."""
+        return {"schema_version": 1, "pg_version": self.pg_version, "mode": str(self.mode),
+                "schema_origin": self.schema_origin,
+                "migrations": self.sources, "statements": self.statements,
+                "findings": findings if findings is not None else [f.to_json() for f in self.findings],
+                "summary": self.counts(),
+                "unused_ignores": [{"tag": t, "line": n, "comment": c} for t, n, c in self.unused_ignores]}

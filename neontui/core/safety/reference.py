@@ -11,10 +11,9 @@ import sys
 from pathlib import Path
 
 from neontui.core.safety.catalog import OFF_BY_DEFAULT, RULES, Rule
-from neontui.core.safety.engine import Source
 from neontui.core.safety.examples import EXAMPLES, Example
 from neontui.core.safety.history import snapshot_notes
-from neontui.core.safety.model import RULE_REFERENCE, DangerClass, Finding, Severity
+from neontui.core.safety.model import RULE_REFERENCE, DangerClass, Finding, Severity, Source
 from neontui.core.safety.review import analyze
 from neontui.core.schema import Schema
 from neontui.core.sql.replay import replay

@@ -10,7 +10,7 @@ from typing import Any
 
 from neontui.core.drizzle.journal import Migration
 from neontui.core.safety import engine
-from neontui.core.safety.engine import Review, Source
+from neontui.core.safety.model import Review, Source
 from neontui.core.safety.rules import HANDLERS, after_statement
 
 RULE_HANDLERS = engine.Rules(HANDLERS, after_statement)

@@ -29,6 +29,25 @@ def test_status_loads_neither_the_console_nor_the_parser_nor_the_kit_runner(tmp_
     assert "psycopg" in modules  # the probe sees what status really imported: the ledger's driver
 
 
+# What a development `migrate` with nothing pending (a deploy pipeline's usual run) must not load: the review's rules
+# and engine (neontui's plan needs no review there), the parser (no statement to plan), Neon's HTTP client (no
+# backup is planned off Neon), the console.
+NOT_FOR_A_NOOP_MIGRATE = ("textual", "rich", "pglast", "neontui.tui", "neontui.core.safety.engine",
+                          "neontui.core.safety.rules", "neontui.core.neon.client", "httpx")
+
+
+def test_a_migrate_with_nothing_pending_loads_neither_the_review_nor_the_parser_nor_neons_client(tmp_path,
+                                                                                                 database_url):
+    files = {"0000_init": b'CREATE TABLE "users" ("id" serial PRIMARY KEY);\n',
+             "0001_more": b'ALTER TABLE "users" ADD COLUMN "name" text;\n'}
+    root = sql_project(tmp_path / "app", files, database_url=database_url, applied=2)
+    code, outcome, modules = command_imports("migrate", str(root), "--json", "--url", database_url)
+    assert code == ExitCode.OK, outcome
+    assert outcome == {"applied": [], "pending": [], "exit_code": 0}
+    assert of_families(modules, NOT_FOR_A_NOOP_MIGRATE) == []
+    assert "neontui.core.migrate.migrator" in modules  # the probe saw the run itself
+
+
 def test_every_command_still_parses_and_help_lists_them_all():
     from neontui.cli.main import COMMANDS
 
