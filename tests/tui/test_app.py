@@ -170,23 +170,31 @@ async def test_the_audit_view_reads_the_configured_audit_log(project, database_u
     assert " dry-run dry-run" in shown, shown  # the record's action and result, read from logs/audit.jsonl
 
 
-async def test_the_journal_shows_before_the_review_has_run(project, database_url, monkeypatch, tmp_path):
-    """The load's first half (the ledger read) fills the journal; findings, SQL and the checklist follow. The
-    review is held until the journal has been painted, so the order is the app's, not the machine's speed."""
+@pytest.fixture
+def held_review(monkeypatch):
+    """The console's review held until the test sets the returned event: what the screen shows before the review is
+    loaded then depends on the app alone, not on how fast the machine is."""
     import threading
 
     import neontui.core.safety.review as review_module
+
+    release = threading.Event()
+    real_analyze = review_module.analyze
+
+    def analyze_when_released(*args, **kwargs):
+        assert release.wait(30), "the test never released the review"
+        return real_analyze(*args, **kwargs)
+
+    monkeypatch.setattr(review_module, "analyze", analyze_when_released)
+    return release
+
+
+async def test_the_journal_shows_before_the_review_has_run(project, database_url, held_review, monkeypatch,
+                                                           tmp_path):
+    """The load's first half (the ledger read) fills the journal; findings, SQL and the checklist follow."""
     from neontui.tui.messages import StatusRead
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    painted = threading.Event()
-    real_analyze = review_module.analyze
-
-    def analyze_after_the_paint(*args, **kwargs):
-        assert painted.wait(30), "the journal was not painted before the review"
-        return real_analyze(*args, **kwargs)
-
-    monkeypatch.setattr(review_module, "analyze", analyze_after_the_paint)
     seen: list[tuple[int, bool, str]] = []
 
     class Watched(NeontuiApp):
@@ -194,7 +202,7 @@ async def test_the_journal_shows_before_the_review_has_run(project, database_url
             def look() -> None:
                 seen.append((self.query_one(JournalPane).row_count, self.gate is None,
                              self.query_one(JournalPane).border_subtitle))
-                painted.set()
+                held_review.set()
 
             self.call_after_refresh(look)
 
@@ -205,24 +213,13 @@ async def test_the_journal_shows_before_the_review_has_run(project, database_url
         assert app.gate is not None and [f.rule for f in app.gate.review.findings] == ["drop-column"]
 
 
-async def test_migrate_asked_for_before_the_review_has_loaded_runs_once_it_has(project, database_url, monkeypatch,
-                                                                               tmp_path):
+async def test_migrate_asked_for_before_the_review_has_loaded_runs_once_it_has(project, database_url, held_review,
+                                                                               monkeypatch, tmp_path):
     """The journal is on screen before the review: `m` pressed then is not lost, it goes through the gate once the
     review is loaded (here, in development, it applies)."""
-    import threading
-
-    import neontui.core.safety.review as review_module
     from neontui.tui.messages import StatusRead
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    asked = threading.Event()
-    real_analyze = review_module.analyze
-
-    def analyze_after_the_key(*args, **kwargs):
-        assert asked.wait(30), "m was not pressed before the review"
-        return real_analyze(*args, **kwargs)
-
-    monkeypatch.setattr(review_module, "analyze", analyze_after_the_key)
     said: list[str] = []
 
     class Watched(NeontuiApp):
@@ -230,7 +227,7 @@ async def test_migrate_asked_for_before_the_review_has_loaded_runs_once_it_has(p
             def press() -> None:
                 self.action_migrate()  # what the m key calls
                 said.append(str(self.query_one("#status").render()))
-                asked.set()
+                held_review.set()
 
             self.call_after_refresh(press)
 
